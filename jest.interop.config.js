@@ -1,0 +1,11 @@
+// Interop tier: real peers nobody here wrote (the machine's PostgreSQL at 127.0.0.1:5432 for
+// now; BIND, Unbound, snmpd and Chromium as later issues add them).
+const base = require('./jest.config.js');
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/test/interop/**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  globalSetup: '<rootDir>/test/support/interop-global-setup.ts',
+  globalTeardown: undefined,
+};

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { projectRoot } from '../common/project-root';
+import { LogLevelName, NetwatchConfig } from './config.types';
+
+/** A configuration value that cannot be used; the message names the key and where it came from. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Kind = 'string' | 'port' | 'portOrZero' | 'positiveInt' | 'boolean' | 'logLevel' | 'url';
+
+interface Setting {
+  path: string;
+  env: string;
+  kind: Kind;
+}
+
+/** Every setting, its environment override and its type. The README table mirrors this list. */
+export const SETTINGS: readonly Setting[] = [
+  { path: 'server.host', env: 'HOST', kind: 'string' },
+  { path: 'server.port', env: 'PORT', kind: 'port' },
+  { path: 'server.bodyLimitBytes', env: 'NETWATCH_BODY_LIMIT_BYTES', kind: 'positiveInt' },
+  { path: 'dataDir', env: 'NETWATCH_DATA_DIR', kind: 'string' },
+  { path: 'database.url', env: 'DATABASE_URL', kind: 'url' },
+  { path: 'database.embeddedPort', env: 'NETWATCH_PG_PORT', kind: 'portOrZero' },
+  { path: 'database.poolSize', env: 'NETWATCH_DB_POOL_SIZE', kind: 'positiveInt' },
+  { path: 'database.logSql', env: 'NETWATCH_DB_LOG_SQL', kind: 'boolean' },
+  { path: 'secrets.key', env: 'NETWATCH_SECRET_KEY', kind: 'string' },
+  { path: 'inventory.loadExampleOnEmpty', env: 'NETWATCH_LOAD_EXAMPLE', kind: 'boolean' },
+  { path: 'inventory.exampleFile', env: 'NETWATCH_EXAMPLE_FILE', kind: 'string' },
+  { path: 'inventory.importMaxBytes', env: 'NETWATCH_IMPORT_MAX_BYTES', kind: 'positiveInt' },
+  { path: 'log.level', env: 'NETWATCH_LOG_LEVEL', kind: 'logLevel' },
+];
+
+const LOG_LEVELS: readonly LogLevelName[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+function getPath(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => {
+    if (node && typeof node === 'object') return (node as Record<string, unknown>)[key];
+    return undefined;
+  }, obj);
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = obj;
+  for (const key of keys.slice(0, -1)) {
+    if (!node[key] || typeof node[key] !== 'object') node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/** Converts one raw value (YAML scalar or environment string) to its typed form, or explains why not. */
+function coerce(kind: Kind, raw: unknown): { value?: unknown; problem?: string } {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (kind) {
+    case 'string':
+      return typeof text === 'string' ? { value: text } : { problem: 'must be a string' };
+    case 'url': {
+      if (text === '' || text === null || text === undefined) return { value: '' };
+      if (typeof text !== 'string') return { problem: 'must be a postgres:// URL' };
+      try {
+        const url = new URL(text);
+        if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+          return { problem: 'must be a postgres:// or postgresql:// URL' };
+        }
+        return { value: text };
+      } catch {
+        return { problem: 'must be a postgres:// URL' };
+      }
+    }
+    case 'boolean':
+      if (typeof text === 'boolean') return { value: text };
+      if (text === 'true' || text === '1') return { value: true };
+      if (text === 'false' || text === '0') return { value: false };
+      return { problem: 'must be true or false' };
+    case 'logLevel':
+      return LOG_LEVELS.includes(text as LogLevelName)
+        ? { value: text }
+        : { problem: `must be one of ${LOG_LEVELS.join(', ')}` };
+    default: {
+      const n = typeof text === 'number' ? text : typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
+      const min = kind === 'portOrZero' ? 0 : 1;
+      const max = kind === 'positiveInt' ? Number.MAX_SAFE_INTEGER : 65535;
+      if (!Number.isInteger(n) || n < min || n > max) {
+        return { problem: `must be an integer from ${min} to ${max}` };
+      }
+      return { value: n };
+    }
+  }
+}
+
+export interface LoadOptions {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Reads config/default.yaml (or NETWATCH_CONFIG), applies environment overrides and validates
+ * every key. Unknown keys in the file are rejected too: a typo must not silently fall back to a
+ * default.
+ */
+export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
+  const env = options.env ?? process.env;
+  const file = resolve(options.file ?? env.NETWATCH_CONFIG ?? join(projectRoot(), 'config', 'default.yaml'));
+  let fromFile: unknown;
+  try {
+    fromFile = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${file}: ${(err as Error).message}`]);
+  }
+  if (!fromFile || typeof fromFile !== 'object') throw new ConfigError([`${file}: must be a YAML mapping`]);
+
+  const problems: string[] = [];
+  const known = new Set(SETTINGS.map((s) => s.path));
+  const walk = (node: unknown, prefix: string): void => {
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (value && typeof value === 'object' && !Array.isArray(value)) walk(value, path);
+      else if (!known.has(path)) problems.push(`${path} (in ${file}): unknown setting`);
+    }
+  };
+  walk(fromFile, '');
+
+  const result: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    const envValue = env[setting.env];
+    const fromEnv = envValue !== undefined && envValue !== '';
+    const raw = fromEnv ? envValue : getPath(fromFile, setting.path);
+    const source = fromEnv ? `environment ${setting.env}` : file;
+    if (raw === undefined || raw === null) {
+      if (setting.kind === 'url' || setting.kind === 'string') {
+        setPath(result, setting.path, '');
+        continue;
+      }
+      problems.push(`${setting.path} (${source}): missing`);
+      continue;
+    }
+    const { value, problem } = coerce(setting.kind, raw);
+    if (problem) problems.push(`${setting.path} (${source}): ${problem}, got ${JSON.stringify(raw)}`);
+    else setPath(result, setting.path, value);
+  }
+  const config = result as unknown as NetwatchConfig;
+  if (!problems.length && !config.dataDir) problems.push('dataDir: must not be empty');
+  if (!problems.length && config.secrets.key && Buffer.from(config.secrets.key, 'base64').length !== 32) {
+    problems.push('secrets.key: must be base64 of exactly 32 bytes');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,4 @@
+import { Controller } from '@nestjs/common';
+
+@Controller('api/inventory')
+export class ImportController {}

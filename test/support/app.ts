@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { loadConfig } from '../../src/config/config.loader';
+import { NetwatchConfig } from '../../src/config/config.types';
+import { startService } from '../../src/service';
+import { createTestDatabase } from './database';
+
+export interface TestApp {
+  app: INestApplication;
+  config: NetwatchConfig;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real service (same start-up code as `npm start`: migrations check, HTTP pipeline) on its
+ * own fresh database, not listening; drive it with supertest(app.getHttpServer()).
+ */
+export async function startTestApp(
+  overrides: Partial<Record<string, string>> = {},
+  options: { loadExample?: boolean } = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    env: {
+      DATABASE_URL: db.url,
+      NETWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'netwatch-app-')),
+      NETWATCH_LOG_LEVEL: 'error',
+      NETWATCH_LOAD_EXAMPLE: 'false',
+      ...overrides,
+    },
+  });
+  const service = await startService(config, { listen: false, loadExample: options.loadExample ?? false });
+  await service.app.init();
+  return {
+    app: service.app,
+    config,
+    databaseUrl: db.url,
+    close: async () => {
+      await service.stop();
+      await db.drop();
+    },
+  };
+}

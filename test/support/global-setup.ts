@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { TEMPLATE_DB } from './database';
+
+/**
+ * Once per test run: a PostgreSQL (embedded in a fresh temporary folder, or DATABASE_URL), one
+ * template database with every migration applied, and its address for the workers. Each suite
+ * clones the template (CREATE DATABASE ... TEMPLATE), so migrations run once and suites stay
+ * independent.
+ */
+export default async function globalSetup(): Promise<void> {
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'netwatch-test-'));
+    const pg = await startEmbeddedPostgres({ dataDir, port: 0 });
+    (globalThis as { __NETWATCH_PG__?: { stop(): Promise<void> } }).__NETWATCH_PG__ = pg;
+    serverUrl = pg.url;
+  }
+  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  await admin.end();
+  const ds = new DataSource(dataSourceOptions({ url: withDatabase(serverUrl, TEMPLATE_DB) }));
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  process.env.NETWATCH_TEST_SERVER_URL = serverUrl;
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
