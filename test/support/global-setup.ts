@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { TEMPLATE_DB } from './database';
+import { TEMPLATE_DB, withDatabase } from './database';
 
 /**
  * Once per test run: a PostgreSQL (embedded in a fresh temporary folder, or DATABASE_URL), one
@@ -31,10 +31,4 @@ export default async function globalSetup(): Promise<void> {
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
   process.env.NETWATCH_TEST_SERVER_URL = serverUrl;
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import globalSetup from './global-setup';
 
 /**
  * Interop tier: the machine's own PostgreSQL (127.0.0.1:5432, trust auth, database `test`)
@@ -14,6 +15,5 @@ export default async function interopGlobalSetup(): Promise<void> {
     throw new Error(`interop tier needs PostgreSQL at ${url}: ${(err as Error).message}`);
   }
   process.env.DATABASE_URL = url;
-  const { default: globalSetup } = await import('./global-setup');
   await globalSetup();
 }
