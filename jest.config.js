@@ -1,4 +1,5 @@
-// Default tier: needs only Node.js. The global setup starts one embedded PostgreSQL (unless
+// Default tier: needs only Node.js. ts-jest only transpiles (tsconfig.jest.json); `npm run typecheck` type-checks.
+// The global setup starts one embedded PostgreSQL (unless
 // DATABASE_URL is set), runs the migrations once, and every suite gets its own database
 // cloned from that migrated template.
 /** @type {import('jest').Config} */
@@ -8,7 +9,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/probes/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/interop/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
