@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, NextFunction, Request, Response, text } from 'express';
+import { json, NextFunction, raw, Request, Response } from 'express';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { runWithActor } from './common/request-context';
 import { strictValidationPipe } from './common/validation';
@@ -23,8 +23,10 @@ function requestContext(req: Request, res: Response, next: NextFunction): void {
 export function configureApp(app: INestApplication, config: NetwatchConfig): void {
   app.use(requestContext);
   app.use(json({ limit: config.server.bodyLimitBytes }));
+  // Raw bytes, not text: the importer must see (and refuse) bytes that are not UTF-8 rather
+  // than receive them already replaced by U+FFFD.
   app.use(
-    text({
+    raw({
       type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/csv'],
       limit: config.server.bodyLimitBytes,
     }),

@@ -59,7 +59,11 @@ export function parsePrefix(text: string): ParsedAddress | string {
   return p;
 }
 
-/** Canonical `host/len` text for an interface address. */
+/**
+ * Canonical `host/len` text for an interface address, as PostgreSQL prints an `inet`: a full
+ * mask (/32, /128) is left out. Comparing stored and imported values then needs no special case.
+ */
 export function formatInterfaceAddress(p: ParsedAddress): string {
-  return `${p.host}/${p.prefixLength}`;
+  const full = p.family === 4 ? 32 : 128;
+  return p.prefixLength === full ? p.host : `${p.host}/${p.prefixLength}`;
 }

@@ -28,7 +28,8 @@ export interface Page<T> {
 
 export interface WriteResult<E> {
   entity: E;
-  changed: boolean;
+  /** Fields whose stored value changed (secret columns included by name, never by value). */
+  changedFields: string[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -133,17 +134,17 @@ export class CrudService<E extends InventoryEntity> {
       const existing = await this.get(id, m, true);
       const changes = this.prepare(body);
       const candidate = m.create(this.def.entity, { ...existing, ...changes } as E);
-      const differs = Object.entries(changes).some(
-        ([key, value]) => !isDeepStrictEqual(normalise(existing[key as keyof E]), normalise(value)),
-      );
-      if (!differs) return { entity: this.stripSecrets(existing), changed: false };
+      const changedFields = Object.entries(changes)
+        .filter(([key, value]) => !this.sameValue(key, existing[key as keyof E], value))
+        .map(([key]) => key);
+      if (!changedFields.length) return { entity: this.stripSecrets(existing), changedFields };
       await this.checkOrThrow(m, candidate, existing);
       this.fold(candidate);
       await this.guard(() => m.save(this.def.entity, candidate));
       const updated = await this.get(id, m);
       const before = this.present(this.stripSecrets(existing));
       const after = this.present(updated);
-      const secretChanged = (this.def.secretColumns ?? []).filter((c) => c in changes && changes[c] !== existing[c]);
+      const secretChanged = (this.def.secretColumns ?? []).filter((c) => changedFields.includes(c));
       await this.changeLog.record(
         m,
         this.def.objectType,
@@ -152,7 +153,7 @@ export class CrudService<E extends InventoryEntity> {
         before,
         secretChanged.length ? { ...after, secretsChanged: secretChanged } : after,
       );
-      return { entity: updated, changed: true };
+      return { entity: updated, changedFields };
     });
   }
 
@@ -163,6 +164,15 @@ export class CrudService<E extends InventoryEntity> {
       await m.delete(ContactRole, { objectType: this.def.objectType, objectId: id });
       await this.changeLog.record(m, this.def.objectType, id, 'delete', this.present(existing), null);
     });
+  }
+
+  /** Sealed secrets differ on every seal (random IV), so compare what they contain. */
+  private sameValue(key: string, stored: unknown, next: unknown): boolean {
+    const secret = (this.def.secretColumns as string[] | undefined)?.includes(key);
+    if (secret && typeof stored === 'string' && typeof next === 'string') {
+      return this.secrets.open(stored) === this.secrets.open(next);
+    }
+    return isDeepStrictEqual(normalise(stored), normalise(next));
   }
 
   private stripSecrets(entity: E): E {

@@ -27,15 +27,17 @@ import { DEVICE_NAME_PATTERN, IsIp } from './validators';
 
 /**
  * SNMP settings as written by a user. Secrets (community, keys) are write-only: they are
- * encrypted on save and never appear in a response, a log line or an export.
+ * encrypted on save and never appear in a response, a log line or an export. Leaving the
+ * secrets out keeps the stored ones (so an export re-imports, and a PATCH of the user name need
+ * not resend keys); a device whose SNMP is on must end up with credentials (checked on save).
  */
 export class SnmpSettingsDto {
   @ApiProperty({ enum: SNMP_VERSIONS })
   @IsIn(SNMP_VERSIONS)
   version!: SnmpVersion;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'v2c community (required for v2c)' })
-  @ValidateIf((o: SnmpSettingsDto) => o.version === 'v2c')
+  @ApiPropertyOptional({ writeOnly: true, description: 'v2c community (left out: keep the stored one)' })
+  @ValidateIf((o: SnmpSettingsDto) => o.version === 'v2c' && o.community !== undefined)
   @IsString()
   @Length(1, 255)
   community?: string;
@@ -51,8 +53,8 @@ export class SnmpSettingsDto {
   @IsIn(SNMP_AUTH_PROTOCOLS)
   authProtocol?: SnmpAuthProtocol;
 
-  @ApiPropertyOptional({ writeOnly: true, minLength: 8 })
-  @ValidateIf((o: SnmpSettingsDto) => o.version === 'v3')
+  @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Give both keys or neither' })
+  @ValidateIf((o: SnmpSettingsDto) => o.version === 'v3' && (o.authKey !== undefined || o.privKey !== undefined))
   @IsString()
   @Length(8, 255)
   authKey?: string;
@@ -62,8 +64,8 @@ export class SnmpSettingsDto {
   @IsIn(SNMP_PRIV_PROTOCOLS)
   privProtocol?: SnmpPrivProtocol;
 
-  @ApiPropertyOptional({ writeOnly: true, minLength: 8 })
-  @ValidateIf((o: SnmpSettingsDto) => o.version === 'v3')
+  @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Give both keys or neither' })
+  @ValidateIf((o: SnmpSettingsDto) => o.version === 'v3' && (o.authKey !== undefined || o.privKey !== undefined))
   @IsString()
   @Length(8, 255)
   privKey?: string;

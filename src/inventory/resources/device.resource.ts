@@ -3,7 +3,7 @@ import { Device } from '../entities';
 import { parseHost } from '../../common/ip';
 import { DEVICE_ROLES, LIFECYCLE_STATUSES } from '../inventory.enums';
 import { ResourceDefinition } from '../crud/resource-definition';
-import { byUnitColumn, enumFilter, pick, refFilter } from './helpers';
+import { byUnitColumn, enumFilter, pick, problem, refFilter } from './helpers';
 
 /** The decrypted form of `snmp_secret`. */
 export interface SnmpSecret {
@@ -46,15 +46,24 @@ export const deviceResource: ResourceDefinition<Device> = {
       out.snmpUsername = snmp.version === 'v3' ? (snmp.username ?? null) : null;
       out.snmpAuthProtocol = snmp.version === 'v3' ? (snmp.authProtocol ?? null) : null;
       out.snmpPrivProtocol = snmp.version === 'v3' ? (snmp.privProtocol ?? null) : null;
-      const secret: SnmpSecret =
-        snmp.version === 'v2c'
-          ? { community: snmp.community }
-          : snmp.version === 'v3'
-            ? { authKey: snmp.authKey, privKey: snmp.privKey }
-            : {};
-      out.snmpSecret = snmp.version === 'none' ? null : ctx.seal(JSON.stringify(secret));
+      if (snmp.version === 'none') out.snmpSecret = null;
+      else if (snmp.version === 'v2c' && snmp.community !== undefined) {
+        out.snmpSecret = ctx.seal(JSON.stringify({ community: snmp.community } satisfies SnmpSecret));
+      } else if (snmp.version === 'v3' && snmp.authKey !== undefined) {
+        out.snmpSecret = ctx.seal(JSON.stringify({ authKey: snmp.authKey, privKey: snmp.privKey } satisfies SnmpSecret));
+      }
+      // No secret given: snmpSecret is left out, so the stored one is kept (checked in `check`).
     }
     return out;
+  },
+  async check(_em, candidate, existing) {
+    if ((candidate.snmpVersion ?? 'none') === 'none') return [];
+    const needed = candidate.snmpVersion === 'v2c' ? 'snmp.community' : 'snmp.authKey';
+    if (!candidate.snmpSecret) return [problem(needed, `${needed} is required to turn SNMP ${candidate.snmpVersion} on`)];
+    if (existing && existing.snmpVersion !== candidate.snmpVersion && candidate.snmpSecret === existing.snmpSecret) {
+      return [problem(needed, `${needed} is required when the SNMP version changes`)];
+    }
+    return [];
   },
   present(d) {
     const { snmpVersion, snmpUsername, snmpAuthProtocol, snmpPrivProtocol, ...rest } = d;

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { SingleBar } from 'cli-progress';
+import { Command, Option } from 'commander';
+import { DomainError } from './common/errors';
+import { runWithActor } from './common/request-context';
+import { ConfigError, loadConfig } from './config/config.loader';
+import { InventoryExporter } from './inventory/import/exporter';
+import { ImportReport, InventoryImporter } from './inventory/import/importer';
+import { logLevels, RunningService, startService } from './service';
+
+/** Starts what a one-shot command needs (database, migrations; no HTTP) and always stops it. */
+async function withService<T>(fn: (service: RunningService) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const level = config.log.level === 'log' ? 'warn' : config.log.level;
+  Logger.overrideLogger(logLevels(level));
+  const service = await startService({ ...config, log: { level } }, { listen: false, loadExample: false });
+  try {
+    return await fn(service);
+  } finally {
+    await service.stop();
+  }
+}
+
+function printReport(report: ImportReport): void {
+  const verb = report.dryRun ? 'would be' : 'were';
+  const rows = Object.entries(report.summary).filter(([, s]) => s.created + s.updated + s.unchanged > 0);
+  process.stdout.write(`${report.dryRun ? 'DRY RUN: nothing was written.\n' : ''}${report.records} records read in ${report.durationMs} ms\n\n`);
+  process.stdout.write(`${'type'.padEnd(14)}${'created'.padStart(9)}${'updated'.padStart(9)}${'unchanged'.padStart(11)}\n`);
+  for (const [type, s] of rows) {
+    process.stdout.write(`${type.padEnd(14)}${String(s.created).padStart(9)}${String(s.updated).padStart(9)}${String(s.unchanged).padStart(11)}\n`);
+  }
+  if (report.changes.length) {
+    process.stdout.write(`\nChanges that ${verb} made:\n`);
+    for (const c of report.changes) {
+      const fields = c.fields ? ` (${c.fields.join(', ')})` : '';
+      process.stdout.write(`  ${c.action === 'create' ? '+' : '~'} ${c.type} ${c.key}${fields}  [${c.file}:${c.line}]\n`);
+    }
+  } else {
+    process.stdout.write('\nNothing to change: the inventory already matches.\n');
+  }
+}
+
+function fail(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  if (err instanceof DomainError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    for (const d of err.details) {
+      const where = [d.file, d.line].filter((x) => x !== undefined).join(':');
+      process.stderr.write(`  ${where ? `${where}: ` : ''}${d.field}: ${d.message}\n`);
+    }
+    process.exit(1);
+  }
+  process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+}
+
+const program = new Command('netwatch')
+  .description('NetWatch: network inventory and IPv6/DNSSEC compliance monitor (one-shot commands)')
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    '\nThe database is DATABASE_URL if set, else the embedded PostgreSQL under NETWATCH_DATA_DIR (./data);\n' +
+      'a running service\'s embedded database is shared, not started twice.',
+  );
+
+const inventory = program.command('inventory').description('import and export the inventory');
+
+inventory
+  .command('import')
+  .description('import YAML or CSV files (all-or-nothing; re-importing the same files changes nothing)')
+  .argument('<files...>', 'inventory.yaml, or CSV files named units.csv, sites.csv, devices.csv, ...')
+  .option('--dry-run', 'show what would change without writing anything')
+  .option('--json', 'print the report as JSON')
+  .action(async (files: string[], opts: { dryRun?: boolean; json?: boolean }) => {
+    try {
+      const input = files.map((f) => ({ name: f, content: readFileSync(resolve(f)) }));
+      const report = await withService(async (service) => {
+        const importer = service.app.get(InventoryImporter);
+        const bar = process.stderr.isTTY && !opts.json ? new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {value}/{total} records' }) : undefined;
+        try {
+          return await runWithActor({ actor: `cli:${userInfo().username}`, requestId: null, source: 'import' }, () =>
+            importer.import(input, {
+              dryRun: opts.dryRun,
+              onProgress: (done, total) => {
+                if (!bar) return;
+                if (done === 1) bar.start(total, 0);
+                bar.update(done);
+              },
+            }),
+          );
+        } finally {
+          bar?.stop();
+        }
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else printReport(report);
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+inventory
+  .command('export')
+  .description('export the inventory (SNMP credentials are never exported)')
+  .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'csv']).default('yaml'))
+  .option('--out <path>', 'YAML: output file (default: standard output); CSV: output folder (default: ./inventory-export)')
+  .action(async (opts: { format: 'yaml' | 'csv'; out?: string }) => {
+    try {
+      await withService(async (service) => {
+        const exporter = service.app.get(InventoryExporter);
+        if (opts.format === 'yaml') {
+          const yaml = await exporter.yaml();
+          if (opts.out) writeFileSync(opts.out, yaml);
+          else process.stdout.write(yaml);
+          return;
+        }
+        const dir = resolve(opts.out ?? 'inventory-export');
+        mkdirSync(dir, { recursive: true });
+        for (const file of await exporter.csv()) writeFileSync(join(dir, file.name), file.content);
+        process.stderr.write(`CSV files written to ${dir}\n`);
+      });
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    try {
+      await withService(async () => undefined);
+      process.stdout.write('database schema is up to date\n');
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program.parseAsync(process.argv).catch(fail);
