@@ -38,7 +38,9 @@ export class Inventory1764300000000 implements MigrationInterface {
       object_id uuid NOT NULL,
       role varchar(32) NOT NULL CHECK (role IN ('technical','responsible_official','administrative','security')),
       CONSTRAINT contact_roles_unique UNIQUE (contact_id, object_type, object_id, role))`);
-    await q.query(`CREATE INDEX contact_roles_object_idx ON contact_roles (object_type, object_id)`);
+    await q.query(
+      `CREATE INDEX contact_roles_object_idx ON contact_roles (object_type, object_id)`,
+    );
 
     await q.query(`CREATE TABLE sites (${common},
       code varchar(64) NOT NULL CONSTRAINT sites_code_key UNIQUE,
@@ -109,7 +111,9 @@ export class Inventory1764300000000 implements MigrationInterface {
       description text)`);
     // One row per host address whatever its prefix length.
     await q.query(`CREATE UNIQUE INDEX ip_addresses_host_key ON ip_addresses ((host(address)))`);
-    await q.query(`CREATE INDEX ip_addresses_address_gist ON ip_addresses USING gist (address inet_ops)`);
+    await q.query(
+      `CREATE INDEX ip_addresses_address_gist ON ip_addresses USING gist (address inet_ops)`,
+    );
     await q.query(`CREATE INDEX ip_addresses_interface_id_idx ON ip_addresses (interface_id)`);
 
     await q.query(`CREATE TABLE circuits (${common},
@@ -164,11 +168,23 @@ export class Inventory1764300000000 implements MigrationInterface {
       BEGIN RAISE EXCEPTION 'change_log is append-only'; END $$`);
     await q.query(`CREATE TRIGGER change_log_no_update BEFORE UPDATE OR DELETE ON change_log
       FOR EACH ROW EXECUTE FUNCTION change_log_append_only()`);
-
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['change_log', 'services', 'circuits', 'ip_addresses', 'prefixes', 'vlans', 'interfaces', 'devices', 'sites', 'contact_roles', 'contacts', 'units']) {
+    for (const table of [
+      'change_log',
+      'services',
+      'circuits',
+      'ip_addresses',
+      'prefixes',
+      'vlans',
+      'interfaces',
+      'devices',
+      'sites',
+      'contact_roles',
+      'contacts',
+      'units',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
     await q.query(`DROP FUNCTION IF EXISTS change_log_append_only()`);

@@ -15,7 +15,11 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(
-          dataSourceOptions({ url: databaseUrl, poolSize: config.database.poolSize, logSql: config.database.logSql }),
+          dataSourceOptions({
+            url: databaseUrl,
+            poolSize: config.database.poolSize,
+            logSql: config.database.logSql,
+          }),
         ),
         HealthModule,
         InventoryModule,

@@ -18,7 +18,10 @@ async function withService<T>(fn: (service: RunningService) => Promise<T>): Prom
   const config = loadConfig();
   const level = config.log.level === 'log' ? 'warn' : config.log.level;
   Logger.overrideLogger(logLevels(level));
-  const service = await startService({ ...config, log: { level } }, { listen: false, loadExample: false });
+  const service = await startService(
+    { ...config, log: { level } },
+    { listen: false, loadExample: false },
+  );
   try {
     return await fn(service);
   } finally {
@@ -28,17 +31,27 @@ async function withService<T>(fn: (service: RunningService) => Promise<T>): Prom
 
 function printReport(report: ImportReport): void {
   const verb = report.dryRun ? 'would be' : 'were';
-  const rows = Object.entries(report.summary).filter(([, s]) => s.created + s.updated + s.unchanged > 0);
-  process.stdout.write(`${report.dryRun ? 'DRY RUN: nothing was written.\n' : ''}${report.records} records read in ${report.durationMs} ms\n\n`);
-  process.stdout.write(`${'type'.padEnd(14)}${'created'.padStart(9)}${'updated'.padStart(9)}${'unchanged'.padStart(11)}\n`);
+  const rows = Object.entries(report.summary).filter(
+    ([, s]) => s.created + s.updated + s.unchanged > 0,
+  );
+  process.stdout.write(
+    `${report.dryRun ? 'DRY RUN: nothing was written.\n' : ''}${report.records} records read in ${report.durationMs} ms\n\n`,
+  );
+  process.stdout.write(
+    `${'type'.padEnd(14)}${'created'.padStart(9)}${'updated'.padStart(9)}${'unchanged'.padStart(11)}\n`,
+  );
   for (const [type, s] of rows) {
-    process.stdout.write(`${type.padEnd(14)}${String(s.created).padStart(9)}${String(s.updated).padStart(9)}${String(s.unchanged).padStart(11)}\n`);
+    process.stdout.write(
+      `${type.padEnd(14)}${String(s.created).padStart(9)}${String(s.updated).padStart(9)}${String(s.unchanged).padStart(11)}\n`,
+    );
   }
   if (report.changes.length) {
     process.stdout.write(`\nChanges that ${verb} made:\n`);
     for (const c of report.changes) {
       const fields = c.fields ? ` (${c.fields.join(', ')})` : '';
-      process.stdout.write(`  ${c.action === 'create' ? '+' : '~'} ${c.type} ${c.key}${fields}  [${c.file}:${c.line}]\n`);
+      process.stdout.write(
+        `  ${c.action === 'create' ? '+' : '~'} ${c.type} ${c.key}${fields}  [${c.file}:${c.line}]\n`,
+      );
     }
   } else {
     process.stdout.write('\nNothing to change: the inventory already matches.\n');
@@ -68,15 +81,20 @@ const program = new Command('netwatch')
   .addHelpText(
     'after',
     '\nThe database is DATABASE_URL if set, else the embedded PostgreSQL under NETWATCH_DATA_DIR (./data);\n' +
-      'a running service\'s embedded database is shared, not started twice.',
+      "a running service's embedded database is shared, not started twice.",
   );
 
 const inventory = program.command('inventory').description('import and export the inventory');
 
 inventory
   .command('import')
-  .description('import YAML or CSV files (all-or-nothing; re-importing the same files changes nothing)')
-  .argument('<files...>', 'inventory.yaml, or CSV files named units.csv, sites.csv, devices.csv, ...')
+  .description(
+    'import YAML or CSV files (all-or-nothing; re-importing the same files changes nothing)',
+  )
+  .argument(
+    '<files...>',
+    'inventory.yaml, or CSV files named units.csv, sites.csv, devices.csv, ...',
+  )
   .option('--dry-run', 'show what would change without writing anything')
   .option('--json', 'print the report as JSON')
   .action(async (files: string[], opts: { dryRun?: boolean; json?: boolean }) => {
@@ -84,17 +102,25 @@ inventory
       const input = files.map((f) => ({ name: f, content: readFileSync(resolve(f)) }));
       const report = await withService(async (service) => {
         const importer = service.app.get(InventoryImporter);
-        const bar = process.stderr.isTTY && !opts.json ? new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {value}/{total} records' }) : undefined;
+        const bar =
+          process.stderr.isTTY && !opts.json
+            ? new SingleBar({
+                stream: process.stderr,
+                format: 'importing [{bar}] {value}/{total} records',
+              })
+            : undefined;
         try {
-          return await runWithActor({ actor: `cli:${userInfo().username}`, requestId: null, source: 'import' }, () =>
-            importer.import(input, {
-              dryRun: opts.dryRun,
-              onProgress: (done, total) => {
-                if (!bar) return;
-                if (done === 1) bar.start(total, 0);
-                bar.update(done);
-              },
-            }),
+          return await runWithActor(
+            { actor: `cli:${userInfo().username}`, requestId: null, source: 'import' },
+            () =>
+              importer.import(input, {
+                dryRun: opts.dryRun,
+                onProgress: (done, total) => {
+                  if (!bar) return;
+                  if (done === 1) bar.start(total, 0);
+                  bar.update(done);
+                },
+              }),
           );
         } finally {
           bar?.stop();
@@ -110,8 +136,13 @@ inventory
 inventory
   .command('export')
   .description('export the inventory (SNMP credentials are never exported)')
-  .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'csv']).default('yaml'))
-  .option('--out <path>', 'YAML: output file (default: standard output); CSV: output folder (default: ./inventory-export)')
+  .addOption(
+    new Option('--format <format>', 'output format').choices(['yaml', 'csv']).default('yaml'),
+  )
+  .option(
+    '--out <path>',
+    'YAML: output file (default: standard output); CSV: output folder (default: ./inventory-export)',
+  )
   .action(async (opts: { format: 'yaml' | 'csv'; out?: string }) => {
     try {
       await withService(async (service) => {

@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   Logger.overrideLogger(logLevels(config.log.level));
   const logger = new Logger('NetWatch');
   const service = await startService(config, { listen: true });
-  logger.log(`listening on ${service.url} (API docs at ${service.url}/api/docs) after ${Date.now() - started} ms`);
+  logger.log(
+    `listening on ${service.url} (API docs at ${service.url}/api/docs) after ${Date.now() - started} ms`,
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -36,7 +36,9 @@ export async function openDatabase(
     port: config.database.embeddedPort,
     log: (m) => logger.debug(m),
   });
-  logger.log(`embedded PostgreSQL ready on 127.0.0.1:${embedded.port} in ${Date.now() - started} ms`);
+  logger.log(
+    `embedded PostgreSQL ready on 127.0.0.1:${embedded.port} in ${Date.now() - started} ms`,
+  );
   return { url: embedded.url, embedded };
 }
 

@@ -22,23 +22,32 @@ export function mapDatabaseError(
 ): unknown {
   if (!(err instanceof QueryFailedError)) return err;
   const pg = err.driverError as PgError;
-  const field = (pg.constraint && constraintFields[pg.constraint]) || (pg.column ? camel(pg.column) : 'id');
+  const field =
+    (pg.constraint && constraintFields[pg.constraint]) || (pg.column ? camel(pg.column) : 'id');
   switch (pg.code) {
     case '23505':
       return new ConflictError(`${objectType}: ${field} is already in use`, [
-        { field, message: `${field} must be unique; ${pg.detail ?? 'another record has this value'}` },
+        {
+          field,
+          message: `${field} must be unique; ${pg.detail ?? 'another record has this value'}`,
+        },
       ]);
     case '23503':
       if (pg.detail?.includes('is still referenced')) {
         return new ConflictError(`${objectType} is still in use`, [
-          { field: 'id', message: `other records still refer to it (${pg.table ?? 'another table'})` },
+          {
+            field: 'id',
+            message: `other records still refer to it (${pg.table ?? 'another table'})`,
+          },
         ]);
       }
       return new ValidationError(`${objectType}: ${field} refers to nothing`, [
         { field, message: `${field} does not refer to an existing record` },
       ]);
     case '23502':
-      return new ValidationError(`${objectType}: ${field} is required`, [{ field, message: `${field} is required` }]);
+      return new ValidationError(`${objectType}: ${field} is required`, [
+        { field, message: `${field} is required` },
+      ]);
     case '23514':
     case '22P02':
     case '22007':

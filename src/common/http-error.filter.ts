@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { Request, Response } from 'express';
 import { DomainError, FieldProblem } from './errors';
 
@@ -53,17 +60,29 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return [status, { error: snake(HttpStatus[status] ?? 'error'), message: exception.message, details: [] }];
+      return [
+        status,
+        { error: snake(HttpStatus[status] ?? 'error'), message: exception.message, details: [] },
+      ];
     }
     const parser = exception as BodyParserError;
     if (parser?.type === 'entity.too.large') {
-      return [413, { error: 'payload_too_large', message: 'request body is too large', details: [] }];
+      return [
+        413,
+        { error: 'payload_too_large', message: 'request body is too large', details: [] },
+      ];
     }
     if (parser?.type === 'entity.parse.failed') {
-      return [400, { error: 'invalid_json', message: 'request body is not valid JSON', details: [] }];
+      return [
+        400,
+        { error: 'invalid_json', message: 'request body is not valid JSON', details: [] },
+      ];
     }
     if (parser?.type && parser.status && parser.status < 500) {
-      return [parser.status, { error: snake(parser.type), message: parser.message ?? 'bad request', details: [] }];
+      return [
+        parser.status,
+        { error: snake(parser.type), message: parser.message ?? 'bad request', details: [] },
+      ];
     }
     this.logger.error(
       `request ${String(req.headers['x-request-id'] ?? '')} ${req.method} ${req.path} failed: ${(exception as Error)?.stack ?? String(exception)}`,

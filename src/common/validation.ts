@@ -10,7 +10,10 @@ export function toFieldProblems(errors: ClassValidatorError[], prefix = ''): Fie
     for (const [name, message] of Object.entries(error.constraints ?? {})) {
       out.push({
         field,
-        message: name === 'whitelistValidation' ? `${field} is not a known field` : message.replace(error.property, field),
+        message:
+          name === 'whitelistValidation'
+            ? `${field} is not a known field`
+            : message.replace(error.property, field),
       });
     }
     if (error.children?.length) out.push(...toFieldProblems(error.children, field));
@@ -30,6 +33,7 @@ export function strictValidationPipe(expectedType?: Type<object>): ValidationPip
     transform: true,
     expectedType,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new ValidationError('request validation failed', toFieldProblems(errors)),
+    exceptionFactory: (errors) =>
+      new ValidationError('request validation failed', toFieldProblems(errors)),
   });
 }

@@ -85,7 +85,12 @@ function coerce(kind: Kind, raw: unknown): { value?: unknown; problem?: string }
         ? { value: text }
         : { problem: `must be one of ${LOG_LEVELS.join(', ')}` };
     default: {
-      const n = typeof text === 'number' ? text : typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
+      const n =
+        typeof text === 'number'
+          ? text
+          : typeof text === 'string' && /^\d+$/.test(text)
+            ? Number(text)
+            : NaN;
       const min = kind === 'portOrZero' ? 0 : 1;
       const max = kind === 'positiveInt' ? Number.MAX_SAFE_INTEGER : 65535;
       if (!Number.isInteger(n) || n < min || n > max) {
@@ -108,14 +113,17 @@ export interface LoadOptions {
  */
 export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
   const env = options.env ?? process.env;
-  const file = resolve(options.file ?? env.NETWATCH_CONFIG ?? join(projectRoot(), 'config', 'default.yaml'));
+  const file = resolve(
+    options.file ?? env.NETWATCH_CONFIG ?? join(projectRoot(), 'config', 'default.yaml'),
+  );
   let fromFile: unknown;
   try {
     fromFile = parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ConfigError([`${file}: ${(err as Error).message}`]);
   }
-  if (!fromFile || typeof fromFile !== 'object') throw new ConfigError([`${file}: must be a YAML mapping`]);
+  if (!fromFile || typeof fromFile !== 'object')
+    throw new ConfigError([`${file}: must be a YAML mapping`]);
 
   const problems: string[] = [];
   const known = new Set(SETTINGS.map((s) => s.path));
@@ -143,12 +151,17 @@ export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
       continue;
     }
     const { value, problem } = coerce(setting.kind, raw);
-    if (problem) problems.push(`${setting.path} (${source}): ${problem}, got ${JSON.stringify(raw)}`);
+    if (problem)
+      problems.push(`${setting.path} (${source}): ${problem}, got ${JSON.stringify(raw)}`);
     else setPath(result, setting.path, value);
   }
   const config = result as unknown as NetwatchConfig;
   if (!problems.length && !config.dataDir) problems.push('dataDir: must not be empty');
-  if (!problems.length && config.secrets.key && Buffer.from(config.secrets.key, 'base64').length !== 32) {
+  if (
+    !problems.length &&
+    config.secrets.key &&
+    Buffer.from(config.secrets.key, 'base64').length !== 32
+  ) {
     problems.push('secrets.key: must be base64 of exactly 32 bytes');
   }
   if (problems.length) throw new ConfigError(problems);

@@ -11,7 +11,10 @@ export class ConfigModule {
       module: ConfigModule,
       providers: [
         { provide: NETWATCH_CONFIG, useValue: config },
-        { provide: SecretBox, useFactory: () => SecretBox.fromConfig(config.secrets.key, config.dataDir) },
+        {
+          provide: SecretBox,
+          useFactory: () => SecretBox.fromConfig(config.secrets.key, config.dataDir),
+        },
       ],
       exports: [NETWATCH_CONFIG, SecretBox],
     };

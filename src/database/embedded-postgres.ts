@@ -120,7 +120,9 @@ async function ensureDatabase(url: string, database: string): Promise<void> {
 }
 
 /** Starts (initialising on first use) the cluster under <dataDir>/pg and returns its URL. */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
   const clusterDir = join(dataDir, 'pg');
   const log = options.log ?? (() => undefined);

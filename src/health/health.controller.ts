@@ -27,7 +27,11 @@ export class HealthController {
     };
   }
 
-  private async pingDatabase(): Promise<{ status: 'up' | 'down'; latencyMs?: number; error?: string }> {
+  private async pingDatabase(): Promise<{
+    status: 'up' | 'down';
+    latencyMs?: number;
+    error?: string;
+  }> {
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -39,7 +43,10 @@ export class HealthController {
       ]);
       return { status: 'up', latencyMs: Date.now() - started };
     } catch (err) {
-      return { status: 'down', error: this.dataSource.isInitialized ? (err as Error).message : 'not connected' };
+      return {
+        status: 'down',
+        error: this.dataSource.isInitialized ? (err as Error).message : 'not connected',
+      };
     } finally {
       clearTimeout(timer);
     }

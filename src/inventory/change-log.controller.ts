@@ -28,12 +28,16 @@ export class ChangeLogController {
     @Query('offset') offset = '0',
   ) {
     const problems = [];
-    if (objectId && !UUID.test(objectId)) problems.push({ field: 'objectId', message: 'objectId must be a UUID' });
-    if (since && Number.isNaN(Date.parse(since))) problems.push({ field: 'since', message: 'since must be an ISO 8601 time' });
+    if (objectId && !UUID.test(objectId))
+      problems.push({ field: 'objectId', message: 'objectId must be a UUID' });
+    if (since && Number.isNaN(Date.parse(since)))
+      problems.push({ field: 'since', message: 'since must be an ISO 8601 time' });
     const take = Number(limit);
     const skip = Number(offset);
-    if (!Number.isInteger(take) || take < 1 || take > 500) problems.push({ field: 'limit', message: 'limit must be 1-500' });
-    if (!Number.isInteger(skip) || skip < 0) problems.push({ field: 'offset', message: 'offset must be ≥ 0' });
+    if (!Number.isInteger(take) || take < 1 || take > 500)
+      problems.push({ field: 'limit', message: 'limit must be 1-500' });
+    if (!Number.isInteger(skip) || skip < 0)
+      problems.push({ field: 'offset', message: 'offset must be ≥ 0' });
     if (problems.length) throw new ValidationError('invalid query', problems);
     const qb = this.dataSource.getRepository(ChangeLogEntry).createQueryBuilder('c');
     if (objectType) qb.andWhere('c.object_type = :objectType', { objectType });

@@ -21,8 +21,20 @@ export class ChangeLogService {
       .createQueryBuilder()
       .insert()
       .into(ChangeLogEntry)
-      .values({ actor, requestId, source, objectType, objectId, action, before: () => ':before', after: () => ':after' })
-      .setParameters({ before: before && JSON.stringify(before), after: after && JSON.stringify(after) })
+      .values({
+        actor,
+        requestId,
+        source,
+        objectType,
+        objectId,
+        action,
+        before: () => ':before',
+        after: () => ':after',
+      })
+      .setParameters({
+        before: before && JSON.stringify(before),
+        after: after && JSON.stringify(after),
+      })
       .execute();
   }
 }

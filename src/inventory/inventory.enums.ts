@@ -1,5 +1,12 @@
 /** Value sets shared by entities, DTOs, import and the migration's CHECK constraints. */
-export const UNIT_KINDS = ['province', 'department', 'sub_unit', 'district', 'commune', 'other'] as const;
+export const UNIT_KINDS = [
+  'province',
+  'department',
+  'sub_unit',
+  'district',
+  'commune',
+  'other',
+] as const;
 export const SITE_KINDS = ['campus', 'data_center', 'office', 'other'] as const;
 export const DEVICE_ROLES = [
   'server',
@@ -18,10 +25,21 @@ export const VLAN_STATUSES = ['active', 'reserved', 'deprecated'] as const;
 export const PREFIX_STATUSES = ['active', 'reserved', 'deprecated', 'container'] as const;
 export const ADDRESS_STATUSES = ['active', 'reserved', 'deprecated'] as const;
 export const CIRCUIT_TYPES = ['dedicated_line', 'internet', 'mpls', 'vpn', 'other'] as const;
-export const SERVICE_KINDS = ['website', 'mail_domain', 'dns_zone', 'public_service', 'other'] as const;
+export const SERVICE_KINDS = [
+  'website',
+  'mail_domain',
+  'dns_zone',
+  'public_service',
+  'other',
+] as const;
 export const SERVICE_STATUSES = ['active', 'planned', 'retired'] as const;
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const CONTACT_ROLES = ['technical', 'responsible_official', 'administrative', 'security'] as const;
+export const CONTACT_ROLES = [
+  'technical',
+  'responsible_official',
+  'administrative',
+  'security',
+] as const;
 export const CONTACT_OBJECT_TYPES = ['unit', 'site', 'device', 'circuit', 'service'] as const;
 
 export type UnitKind = (typeof UNIT_KINDS)[number];

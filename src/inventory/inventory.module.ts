@@ -31,7 +31,8 @@ const perResource: Provider[] = RESOURCES.map((def) => ({
     ChangeLogService,
     {
       provide: CrudRegistry,
-      useFactory: (ds: DataSource, log: ChangeLogService, box: SecretBox) => new CrudRegistry(ds, log, box),
+      useFactory: (ds: DataSource, log: ChangeLogService, box: SecretBox) =>
+        new CrudRegistry(ds, log, box),
       inject: [DataSource, ChangeLogService, SecretBox],
     },
     ...perResource,

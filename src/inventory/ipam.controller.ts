@@ -18,12 +18,16 @@ export class IpamController {
   ) {}
 
   @Get('ipam/lookup')
-  @ApiOperation({ summary: 'Which prefixes hold this address (most specific first), and its address record' })
+  @ApiOperation({
+    summary: 'Which prefixes hold this address (most specific first), and its address record',
+  })
   @ApiQuery({ name: 'address', example: '198.51.100.10' })
   async lookup(@Query('address') address?: string) {
     const parsed = parseAddress(address ?? '');
     if (typeof parsed === 'string') {
-      throw new ValidationError('invalid address', [{ field: 'address', message: `address ${parsed}` }]);
+      throw new ValidationError('invalid address', [
+        { field: 'address', message: `address ${parsed}` },
+      ]);
     }
     const prefixes = await this.dataSource
       .getRepository(Prefix)

@@ -29,17 +29,20 @@ export class UnitTreeController {
   async tree(@Param('ref') ref: string, @Query('depth') depthText?: string): Promise<UnitTreeNode> {
     const depth = depthText === undefined ? 1000 : Number(depthText);
     if (!Number.isInteger(depth) || depth < 0) {
-      throw new ValidationError('invalid depth', [{ field: 'depth', message: 'depth must be a whole number ≥ 0' }]);
+      throw new ValidationError('invalid depth', [
+        { field: 'depth', message: 'depth must be a whole number ≥ 0' },
+      ]);
     }
     const rootId = await this.registry.for(unitResource).resolveUnit(this.dataSource.manager, ref);
-    const rows: (Omit<UnitTreeNode, 'children'> & { parentId: string | null; level: number })[] = await this.dataSource.query(
-      `WITH RECURSIVE t AS (
+    const rows: (Omit<UnitTreeNode, 'children'> & { parentId: string | null; level: number })[] =
+      await this.dataSource.query(
+        `WITH RECURSIVE t AS (
          SELECT id, parent_id, 0 AS level FROM units WHERE id = $1
          UNION ALL SELECT u.id, u.parent_id, t.level + 1 FROM units u JOIN t ON u.parent_id = t.id WHERE t.level < $2)
        SELECT u.id, u.code, u.kind, u.name, u.name_en AS "nameEn", t.parent_id AS "parentId", t.level
        FROM t JOIN units u ON u.id = t.id ORDER BY t.level, u.code`,
-      [rootId, depth],
-    );
+        [rootId, depth],
+      );
     const nodes = new Map<string, UnitTreeNode>();
     for (const { parentId, level: _level, ...row } of rows) {
       const node = { ...row, children: [] };

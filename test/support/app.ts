@@ -32,7 +32,10 @@ export async function startTestApp(
       ...overrides,
     },
   });
-  const service = await startService(config, { listen: false, loadExample: options.loadExample ?? false });
+  const service = await startService(config, {
+    listen: false,
+    loadExample: options.loadExample ?? false,
+  });
   await service.app.init();
   return {
     app: service.app,

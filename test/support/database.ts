@@ -5,7 +5,10 @@ export const TEMPLATE_DB = 'netwatch_test_template';
 
 function serverUrl(): string {
   const url = process.env.NETWATCH_TEST_SERVER_URL;
-  if (!url) throw new Error('NETWATCH_TEST_SERVER_URL is not set: run the tests through jest (global setup)');
+  if (!url)
+    throw new Error(
+      'NETWATCH_TEST_SERVER_URL is not set: run the tests through jest (global setup)',
+    );
   return url;
 }
 

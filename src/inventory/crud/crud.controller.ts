@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Type } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Type,
+} from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -27,7 +39,10 @@ export function parseListQuery(def: ResourceDefinition, raw: Record<string, unkn
       filters[key] = value;
     } else {
       const known = [...COMMON_QUERY_KEYS, ...Object.keys(def.filters)].join(', ');
-      problems.push({ field: key, message: `${key} is not a filter of ${def.path}; known: ${known}` });
+      problems.push({
+        field: key,
+        message: `${key} is not a filter of ${def.path}; known: ${known}`,
+      });
     }
   }
   const dto = plainToInstance(ListQueryDto, common);
@@ -63,7 +78,9 @@ export function crudController(def: ResourceDefinition): Type<unknown> {
     @Post()
     @ApiOperation({ summary: `Create one of ${def.path}` })
     @ApiBody({ type: def.createDto })
-    async create(@Body(strictValidationPipe(def.createDto)) body: object): Promise<Record<string, unknown>> {
+    async create(
+      @Body(strictValidationPipe(def.createDto)) body: object,
+    ): Promise<Record<string, unknown>> {
       return this.crud.present(await this.crud.create(body));
     }
 
@@ -88,11 +105,12 @@ export function crudController(def: ResourceDefinition): Type<unknown> {
   const listDescriptor = Object.getOwnPropertyDescriptor(ResourceController.prototype, 'list');
   if (!listDescriptor) throw new Error('list handler missing');
   for (const [name, spec] of Object.entries(def.filters)) {
-    ApiQuery({ name, required: false, description: spec.description, enum: spec.values ? [...spec.values] : undefined })(
-      ResourceController.prototype,
-      'list',
-      listDescriptor,
-    );
+    ApiQuery({
+      name,
+      required: false,
+      description: spec.description,
+      enum: spec.values ? [...spec.values] : undefined,
+    })(ResourceController.prototype, 'list', listDescriptor);
   }
   const className = def.path.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
   Object.defineProperty(ResourceController, 'name', { value: `${className}Controller` });

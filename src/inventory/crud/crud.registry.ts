@@ -11,7 +11,8 @@ export class CrudRegistry {
   private readonly services = new Map<string, CrudService<InventoryEntity>>();
 
   constructor(dataSource: DataSource, changeLog: ChangeLogService, secrets: SecretBox) {
-    for (const def of RESOURCES) this.services.set(def.path, new CrudService(def, dataSource, changeLog, secrets));
+    for (const def of RESOURCES)
+      this.services.set(def.path, new CrudService(def, dataSource, changeLog, secrets));
   }
 
   for<E extends InventoryEntity>(def: ResourceDefinition<E>): CrudService<E> {

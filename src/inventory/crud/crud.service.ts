@@ -51,7 +51,9 @@ export class CrudService<E extends InventoryEntity> {
   present(entity: E): Record<string, unknown> {
     if (this.def.present) return this.def.present(entity);
     const secret = new Set<string>(this.def.secretColumns ?? []);
-    return Object.fromEntries(Object.entries(entity).filter(([k]) => !HIDDEN.has(k) && !secret.has(k)));
+    return Object.fromEntries(
+      Object.entries(entity).filter(([k]) => !HIDDEN.has(k) && !secret.has(k)),
+    );
   }
 
   async list(options: ListOptions, em: EntityManager = this.dataSource.manager): Promise<Page<E>> {
@@ -65,7 +67,9 @@ export class CrudService<E extends InventoryEntity> {
           { field: 'unit', message: `${this.def.path} have no owning unit` },
         ]);
       }
-      qb.andWhere(this.def.unitScope(unitSubtreeSql()), { unitRoot: await this.resolveUnit(em, options.unit) });
+      qb.andWhere(this.def.unitScope(unitSubtreeSql()), {
+        unitRoot: await this.resolveUnit(em, options.unit),
+      });
     }
     for (const [key, raw] of Object.entries(options.filters ?? {})) {
       const spec = this.def.filters[key];
@@ -89,7 +93,9 @@ export class CrudService<E extends InventoryEntity> {
     if (!sort) return [sortable[0], 'ASC'];
     const field = sort.replace(/^-/, '');
     if (!sortable.includes(field)) {
-      throw new ValidationError('invalid sort', [{ field: 'sort', message: `sort must be one of ${sortable.join(', ')}` }]);
+      throw new ValidationError('invalid sort', [
+        { field: 'sort', message: `sort must be one of ${sortable.join(', ')}` },
+      ]);
     }
     return [field, sort.startsWith('-') ? 'DESC' : 'ASC'];
   }
@@ -97,21 +103,33 @@ export class CrudService<E extends InventoryEntity> {
   /** A unit given by code or id → its id. */
   async resolveUnit(em: EntityManager, ref: string): Promise<string> {
     const row: { id: string }[] = await em.query(
-      UUID.test(ref) ? 'SELECT id FROM units WHERE id = $1' : 'SELECT id FROM units WHERE code = $1',
+      UUID.test(ref)
+        ? 'SELECT id FROM units WHERE id = $1'
+        : 'SELECT id FROM units WHERE code = $1',
       [ref],
     );
-    if (!row.length) throw new NotFoundError(`unit ${ref} not found`, [{ field: 'unit', message: `no unit ${ref}` }]);
+    if (!row.length)
+      throw new NotFoundError(`unit ${ref} not found`, [
+        { field: 'unit', message: `no unit ${ref}` },
+      ]);
     return row[0].id;
   }
 
-  async get(id: string, em: EntityManager = this.dataSource.manager, withSecrets = false): Promise<E> {
+  async get(
+    id: string,
+    em: EntityManager = this.dataSource.manager,
+    withSecrets = false,
+  ): Promise<E> {
     const entity = UUID.test(id) ? await this.load(em, id, withSecrets) : null;
     if (!entity) throw new NotFoundError(`${this.def.objectType} ${id} not found`);
     return entity;
   }
 
   private async load(em: EntityManager, id: string, withSecrets: boolean): Promise<E | null> {
-    const qb = em.getRepository(this.def.entity).createQueryBuilder('o').where('o.id = :id', { id });
+    const qb = em
+      .getRepository(this.def.entity)
+      .createQueryBuilder('o')
+      .where('o.id = :id', { id });
     if (withSecrets) for (const column of this.def.secretColumns ?? []) qb.addSelect(`o.${column}`);
     return qb.getOne();
   }
@@ -123,7 +141,14 @@ export class CrudService<E extends InventoryEntity> {
       this.fold(candidate);
       const saved = await this.guard(() => m.save(this.def.entity, candidate));
       const created = await this.get(saved.id, m);
-      await this.changeLog.record(m, this.def.objectType, saved.id, 'create', null, this.present(created));
+      await this.changeLog.record(
+        m,
+        this.def.objectType,
+        saved.id,
+        'create',
+        null,
+        this.present(created),
+      );
       return created;
     });
   }
@@ -162,7 +187,14 @@ export class CrudService<E extends InventoryEntity> {
       const existing = await this.get(id, m);
       await this.guard(() => m.delete(this.def.entity, { id }));
       await m.delete(ContactRole, { objectType: this.def.objectType, objectId: id });
-      await this.changeLog.record(m, this.def.objectType, id, 'delete', this.present(existing), null);
+      await this.changeLog.record(
+        m,
+        this.def.objectType,
+        id,
+        'delete',
+        this.present(existing),
+        null,
+      );
     });
   }
 
@@ -209,7 +241,10 @@ export class CrudService<E extends InventoryEntity> {
     }
   }
 
-  private inTransaction<T>(em: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  private inTransaction<T>(
+    em: EntityManager | undefined,
+    fn: (m: EntityManager) => Promise<T>,
+  ): Promise<T> {
     return em ? fn(em) : this.dataSource.transaction(fn);
   }
 }

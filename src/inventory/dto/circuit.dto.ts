@@ -1,6 +1,23 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
-import { CIRCUIT_TYPES, CircuitType, LIFECYCLE_STATUSES, LifecycleStatus } from '../inventory.enums';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  CIRCUIT_TYPES,
+  CircuitType,
+  LIFECYCLE_STATUSES,
+  LifecycleStatus,
+} from '../inventory.enums';
 
 export class CreateCircuitDto {
   @ApiProperty({ example: 'VNPT-LD-TSL-0001', description: 'Provider circuit ID' })

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
-import { CONTACT_OBJECT_TYPES, CONTACT_ROLES, ContactObjectType, ContactRoleName } from '../inventory.enums';
+import {
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import {
+  CONTACT_OBJECT_TYPES,
+  CONTACT_ROLES,
+  ContactObjectType,
+  ContactRoleName,
+} from '../inventory.enums';
 
 export class CreateContactDto {
   @ApiProperty({ example: 'ucsc@lamdong.gov.vn' })
@@ -15,7 +29,9 @@ export class CreateContactDto {
 
   @ApiPropertyOptional({ example: '+84263123456' })
   @IsOptional()
-  @Matches(/^\+?[0-9 ().-]{3,32}$/, { message: '$property must be a phone number such as +84 263 3812345' })
+  @Matches(/^\+?[0-9 ().-]{3,32}$/, {
+    message: '$property must be a phone number such as +84 263 3812345',
+  })
   phone?: string | null;
 
   @ApiPropertyOptional()

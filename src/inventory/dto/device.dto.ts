@@ -36,7 +36,10 @@ export class SnmpSettingsDto {
   @IsIn(SNMP_VERSIONS)
   version!: SnmpVersion;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'v2c community (left out: keep the stored one)' })
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description: 'v2c community (left out: keep the stored one)',
+  })
   @ValidateIf((o: SnmpSettingsDto) => o.version === 'v2c' && o.community !== undefined)
   @IsString()
   @Length(1, 255)
@@ -54,7 +57,10 @@ export class SnmpSettingsDto {
   authProtocol?: SnmpAuthProtocol;
 
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Give both keys or neither' })
-  @ValidateIf((o: SnmpSettingsDto) => o.version === 'v3' && (o.authKey !== undefined || o.privKey !== undefined))
+  @ValidateIf(
+    (o: SnmpSettingsDto) =>
+      o.version === 'v3' && (o.authKey !== undefined || o.privKey !== undefined),
+  )
   @IsString()
   @Length(8, 255)
   authKey?: string;
@@ -65,7 +71,10 @@ export class SnmpSettingsDto {
   privProtocol?: SnmpPrivProtocol;
 
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Give both keys or neither' })
-  @ValidateIf((o: SnmpSettingsDto) => o.version === 'v3' && (o.authKey !== undefined || o.privKey !== undefined))
+  @ValidateIf(
+    (o: SnmpSettingsDto) =>
+      o.version === 'v3' && (o.authKey !== undefined || o.privKey !== undefined),
+  )
   @IsString()
   @Length(8, 255)
   privKey?: string;
@@ -125,7 +134,10 @@ export class CreateDeviceDto {
   @MaxLength(10000)
   description?: string | null;
 
-  @ApiPropertyOptional({ type: SnmpSettingsDto, description: 'Leave out to keep the stored settings' })
+  @ApiPropertyOptional({
+    type: SnmpSettingsDto,
+    description: 'Leave out to keep the stored settings',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => SnmpSettingsDto)

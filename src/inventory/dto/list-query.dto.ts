@@ -23,7 +23,10 @@ export class ListQueryDto {
   @Min(0)
   offset?: number;
 
-  @ApiPropertyOptional({ description: 'Field to sort by; prefix with - for descending', example: '-updatedAt' })
+  @ApiPropertyOptional({
+    description: 'Field to sort by; prefix with - for descending',
+    example: '-updatedAt',
+  })
   @IsOptional()
   @Matches(/^-?[a-zA-Z]+$/)
   sort?: string;
@@ -34,7 +37,9 @@ export class ListQueryDto {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Unit code or id: only objects of this unit and the units below it' })
+  @ApiPropertyOptional({
+    description: 'Unit code or id: only objects of this unit and the units below it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)

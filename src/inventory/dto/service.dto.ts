@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, IsUUID, Length, MaxLength } from 'class-validator';
-import { CRITICALITIES, Criticality, SERVICE_KINDS, SERVICE_STATUSES, ServiceKind, ServiceStatus } from '../inventory.enums';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  MaxLength,
+} from 'class-validator';
+import {
+  CRITICALITIES,
+  Criticality,
+  SERVICE_KINDS,
+  SERVICE_STATUSES,
+  ServiceKind,
+  ServiceStatus,
+} from '../inventory.enums';
 import { IsHostname } from './validators';
 
 export class CreateServiceDto {
@@ -31,12 +47,18 @@ export class CreateServiceDto {
   @IsIn(CRITICALITIES)
   criticality?: Criticality;
 
-  @ApiPropertyOptional({ default: false, description: 'Must be IPv6-ready under the national plan' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Must be IPv6-ready under the national plan',
+  })
   @IsOptional()
   @IsBoolean()
   ipv6Required?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'Must be DNSSEC-signed under the national plan' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Must be DNSSEC-signed under the national plan',
+  })
   @IsOptional()
   @IsBoolean()
   dnssecRequired?: boolean;

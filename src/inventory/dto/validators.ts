@@ -47,6 +47,7 @@ export function IsHostname(options?: ValidationOptions): PropertyDecorator {
 
 /** Natural keys of units and sites: upper case, digits and `_ . -`. */
 export const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_.-]{0,63}$/;
-export const CODE_MESSAGE = '$property must be 1-64 characters: A-Z, 0-9, _ . - (starting with a letter or digit)';
+export const CODE_MESSAGE =
+  '$property must be 1-64 characters: A-Z, 0-9, _ . - (starting with a letter or digit)';
 /** Device names: lower-case host-name-like labels. */
 export const DEVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,127}$/;

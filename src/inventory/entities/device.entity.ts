@@ -1,5 +1,11 @@
 import { Column, Entity, Index } from 'typeorm';
-import { DeviceRole, LifecycleStatus, SnmpAuthProtocol, SnmpPrivProtocol, SnmpVersion } from '../inventory.enums';
+import {
+  DeviceRole,
+  LifecycleStatus,
+  SnmpAuthProtocol,
+  SnmpPrivProtocol,
+  SnmpVersion,
+} from '../inventory.enums';
 import { InventoryEntity } from './base.entity';
 
 /** A server, router, switch or firewall. SNMP secrets are stored encrypted in `snmpSecret`. */

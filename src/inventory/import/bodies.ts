@@ -26,13 +26,42 @@ const PLAIN: Record<RecordType, string[]> = {
   unit: ['code', 'kind', 'name', 'nameEn', 'description'],
   contact: ['email', 'name', 'phone', 'title'],
   site: ['code', 'name', 'nameEn', 'kind', 'address', 'latitude', 'longitude', 'description'],
-  device: ['name', 'role', 'vendor', 'model', 'serialNumber', 'managementAddress', 'status', 'description'],
+  device: [
+    'name',
+    'role',
+    'vendor',
+    'model',
+    'serialNumber',
+    'managementAddress',
+    'status',
+    'description',
+  ],
   interface: ['name', 'description', 'ifIndex', 'macAddress', 'speedKbps', 'enabled'],
   vlan: ['vid', 'name', 'status', 'description'],
   prefix: ['prefix', 'status', 'description'],
   ipAddress: ['address', 'dnsName', 'status', 'description'],
-  circuit: ['cid', 'provider', 'type', 'status', 'rateKbps', 'installDate', 'contractEndDate', 'slaTargetPercent', 'description'],
-  service: ['kind', 'hostname', 'name', 'url', 'criticality', 'ipv6Required', 'dnssecRequired', 'status', 'description'],
+  circuit: [
+    'cid',
+    'provider',
+    'type',
+    'status',
+    'rateKbps',
+    'installDate',
+    'contractEndDate',
+    'slaTargetPercent',
+    'description',
+  ],
+  service: [
+    'kind',
+    'hostname',
+    'name',
+    'url',
+    'criticality',
+    'ipv6Required',
+    'dnssecRequired',
+    'status',
+    'description',
+  ],
   contactRole: ['objectType', 'role'],
 };
 
@@ -42,14 +71,24 @@ const s = (v: unknown) => (v === undefined || v === null ? undefined : String(v)
 export function referencesOf(record: SourceRecord): Reference[] {
   const d = record.data;
   const refs: Reference[] = [];
-  const add = (bodyField: string, sourceKey: string, target: RecordType, key: string | undefined) => {
+  const add = (
+    bodyField: string,
+    sourceKey: string,
+    target: RecordType,
+    key: string | undefined,
+  ) => {
     if (key !== undefined && key !== '') refs.push({ bodyField, sourceKey, target, key });
   };
   const iface = (bodyField: string, deviceKey: string, ifKey: string) => {
     const device = s(d[deviceKey]);
     const name = s(d[ifKey]);
     if (device === undefined && name === undefined) return;
-    add(bodyField, name === undefined ? ifKey : deviceKey, 'interface', `${device ?? ''}/${name ?? ''}`);
+    add(
+      bodyField,
+      name === undefined ? ifKey : deviceKey,
+      'interface',
+      `${device ?? ''}/${name ?? ''}`,
+    );
   };
   switch (record.type) {
     case 'unit':
@@ -90,7 +129,13 @@ export function referencesOf(record: SourceRecord): Reference[] {
       break;
     case 'contactRole': {
       add('contactId', 'email', 'contact', s(d.email)?.toLowerCase());
-      const target = { unit: 'unit', site: 'site', device: 'device', circuit: 'circuit', service: 'service' }[String(d.objectType)];
+      const target = {
+        unit: 'unit',
+        site: 'site',
+        device: 'device',
+        circuit: 'circuit',
+        service: 'service',
+      }[String(d.objectType)];
       if (target) add('objectId', 'objectKey', target as RecordType, s(d.objectKey));
       break;
     }
@@ -114,7 +159,15 @@ const REF_FIELDS: Record<RecordType, string[]> = {
 };
 
 /** Required reference fields: left out, they must fail validation rather than become null. */
-const REQUIRED_REFS = new Set(['site.unitId', 'device.unitId', 'interface.deviceId', 'vlan.siteId', 'service.unitId', 'contactRole.contactId', 'contactRole.objectId']);
+const REQUIRED_REFS = new Set([
+  'site.unitId',
+  'device.unitId',
+  'interface.deviceId',
+  'vlan.siteId',
+  'service.unitId',
+  'contactRole.contactId',
+  'contactRole.objectId',
+]);
 
 /**
  * The full API body for a record, with references already resolved to ids. Fields the file
@@ -133,8 +186,16 @@ export function bodyOf(record: SourceRecord, ids: Record<string, string>): Recor
   }
   if (record.type === 'device' && record.data.snmpVersion !== undefined) {
     const snmp: Record<string, unknown> = { version: record.data.snmpVersion };
-    const map = { community: 'snmpCommunity', username: 'snmpUsername', authProtocol: 'snmpAuthProtocol', authKey: 'snmpAuthKey', privProtocol: 'snmpPrivProtocol', privKey: 'snmpPrivKey' };
-    for (const [field, key] of Object.entries(map)) if (record.data[key] !== undefined) snmp[field] = record.data[key];
+    const map = {
+      community: 'snmpCommunity',
+      username: 'snmpUsername',
+      authProtocol: 'snmpAuthProtocol',
+      authKey: 'snmpAuthKey',
+      privProtocol: 'snmpPrivProtocol',
+      privKey: 'snmpPrivKey',
+    };
+    for (const [field, key] of Object.entries(map))
+      if (record.data[key] !== undefined) snmp[field] = record.data[key];
     body.snmp = snmp;
   }
   return body;

@@ -4,16 +4,27 @@ import { FieldProblem } from '../../common/errors';
 import { fileProblem, SourceRecord } from './records';
 import { CSV_FILES, SPECS, ValueKind } from './schema';
 
-const BOOLEAN: Record<string, boolean> = { true: true, false: false, yes: true, no: false, '1': true, '0': false };
+const BOOLEAN: Record<string, boolean> = {
+  true: true,
+  false: false,
+  yes: true,
+  no: false,
+  '1': true,
+  '0': false,
+};
 
 function convert(kind: ValueKind, cell: string): { value?: unknown; problem?: string } {
   switch (kind) {
     case 'string':
       return { value: cell };
     case 'int':
-      return /^-?\d+$/.test(cell) ? { value: Number(cell) } : { problem: `must be a whole number, got "${cell}"` };
+      return /^-?\d+$/.test(cell)
+        ? { value: Number(cell) }
+        : { problem: `must be a whole number, got "${cell}"` };
     case 'number':
-      return /^-?\d+(\.\d+)?$/.test(cell) ? { value: Number(cell) } : { problem: `must be a number, got "${cell}"` };
+      return /^-?\d+(\.\d+)?$/.test(cell)
+        ? { value: Number(cell) }
+        : { problem: `must be a number, got "${cell}"` };
     case 'bool': {
       const b = BOOLEAN[cell.toLowerCase()];
       return b === undefined ? { problem: `must be true or false, got "${cell}"` } : { value: b };
@@ -26,11 +37,23 @@ function convert(kind: ValueKind, cell: string): { value?: unknown; problem?: st
  * Header row required; unknown or missing columns are reported by name; an empty cell means
  * "not given".
  */
-export function readCsv(name: string, text: string): { records: SourceRecord[]; problems: FieldProblem[] } {
+export function readCsv(
+  name: string,
+  text: string,
+): { records: SourceRecord[]; problems: FieldProblem[] } {
   const file = basename(name);
   const type = CSV_FILES.get(file);
   if (!type) {
-    return { records: [], problems: [fileProblem(file, undefined, `unknown CSV file name; expected one of ${[...CSV_FILES.keys()].join(', ')}`)] };
+    return {
+      records: [],
+      problems: [
+        fileProblem(
+          file,
+          undefined,
+          `unknown CSV file name; expected one of ${[...CSV_FILES.keys()].join(', ')}`,
+        ),
+      ],
+    };
   }
   const spec = SPECS[type];
   const byColumn = new Map(spec.fields.map((f) => [f.column, f]));
@@ -54,12 +77,20 @@ export function readCsv(name: string, text: string): { records: SourceRecord[]; 
   }
   for (const column of header) {
     if (!byColumn.has(column)) {
-      problems.push(fileProblem(file, 1, `unknown column "${column}"; ${file} columns are: ${[...byColumn.keys()].join(', ')}`, column));
+      problems.push(
+        fileProblem(
+          file,
+          1,
+          `unknown column "${column}"; ${file} columns are: ${[...byColumn.keys()].join(', ')}`,
+          column,
+        ),
+      );
     }
   }
   for (const required of spec.required) {
     const column = spec.fields.find((f) => f.key === required)?.column ?? required;
-    if (!header.includes(column)) problems.push(fileProblem(file, 1, `required column "${column}" is missing`, column));
+    if (!header.includes(column))
+      problems.push(fileProblem(file, 1, `required column "${column}" is missing`, column));
   }
   if (problems.length) return { records: [], problems };
 
@@ -70,7 +101,8 @@ export function readCsv(name: string, text: string): { records: SourceRecord[]; 
       const field = byColumn.get(column);
       if (!field || cell === '' || cell === undefined) continue;
       const { value, problem } = convert(field.kind, cell);
-      if (problem) problems.push({ file, line: info.lines, field: column, message: `${column} ${problem}` });
+      if (problem)
+        problems.push({ file, line: info.lines, field: column, message: `${column} ${problem}` });
       else record.data[field.key] = value;
     }
     records.push(record);

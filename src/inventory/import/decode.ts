@@ -44,7 +44,11 @@ export function decodeImportFile(name: string, content: Buffer | string, maxByte
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   if (bytes.length > maxBytes) {
     throw new PayloadTooLargeError(`${name} is too large`, [
-      fileProblem(name, undefined, `${name} has ${bytes.length} bytes; the limit is ${maxBytes} (inventory.importMaxBytes)`),
+      fileProblem(
+        name,
+        undefined,
+        `${name} has ${bytes.length} bytes; the limit is ${maxBytes} (inventory.importMaxBytes)`,
+      ),
     ]);
   }
   const bad = firstInvalidUtf8(bytes);

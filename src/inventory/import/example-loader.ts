@@ -19,14 +19,19 @@ export class ExampleInventoryLoader {
   ) {}
 
   async loadIfEmpty(): Promise<boolean> {
-    const [{ count }]: { count: string }[] = await this.dataSource.query('SELECT count(*) FROM units');
+    const [{ count }]: { count: string }[] = await this.dataSource.query(
+      'SELECT count(*) FROM units',
+    );
     if (Number(count) > 0) return false;
     const configured = this.config.inventory.exampleFile;
     const file = isAbsolute(configured) ? configured : join(projectRoot(), configured);
-    const report = await runWithActor({ actor: 'system:example', requestId: null, source: 'seed' }, () =>
-      this.importer.import([{ name: file, content: readFileSync(file) }]),
+    const report = await runWithActor(
+      { actor: 'system:example', requestId: null, source: 'seed' },
+      () => this.importer.import([{ name: file, content: readFileSync(file) }]),
     );
-    this.logger.log(`empty database: loaded the example inventory ${file} (${report.records} records, ${report.durationMs} ms)`);
+    this.logger.log(
+      `empty database: loaded the example inventory ${file} (${report.records} records, ${report.durationMs} ms)`,
+    );
     return true;
   }
 }

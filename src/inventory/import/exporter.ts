@@ -55,7 +55,8 @@ const EXPORT_SQL: Record<RecordType, string> = {
                 ORDER BY c.email, r.object_type, "objectKey", r.role`,
 };
 
-const clean = (row: Row): Row => Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null && v !== undefined));
+const clean = (row: Row): Row =>
+  Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null && v !== undefined));
 
 /** Exports the inventory in the import formats (docs/inventory-format.md). */
 @Injectable()
@@ -97,20 +98,34 @@ export class InventoryExporter {
     for (const i of rows.interface) {
       const { device, ...rest } = clean(i);
       const addresses = addressesOf.get(`${String(device)}/${String(i.name)}`);
-      interfacesOf.set(String(device), [...(interfacesOf.get(String(device)) ?? []), addresses ? { ...rest, addresses } : rest]);
+      interfacesOf.set(String(device), [
+        ...(interfacesOf.get(String(device)) ?? []),
+        addresses ? { ...rest, addresses } : rest,
+      ]);
     }
     const devices = rows.device.map((d) => {
       const { snmpVersion, snmpUsername, snmpAuthProtocol, snmpPrivProtocol, ...rest } = clean(d);
       const row: Row = { ...rest };
-      if (snmpVersion) row.snmp = clean({ version: snmpVersion, username: snmpUsername, authProtocol: snmpAuthProtocol, privProtocol: snmpPrivProtocol });
+      if (snmpVersion)
+        row.snmp = clean({
+          version: snmpVersion,
+          username: snmpUsername,
+          authProtocol: snmpAuthProtocol,
+          privProtocol: snmpPrivProtocol,
+        });
       const interfaces = interfacesOf.get(String(d.name));
       if (interfaces) row.interfaces = interfaces;
       return withContacts('device', String(d.name), row);
     });
     const circuits = rows.circuit.map((c) => {
       const { aDevice, aInterface, aSite, zDevice, zInterface, zSite, ...rest } = clean(c);
-      const end = (device: unknown, iface: unknown, site: unknown) => (site ? { site } : device ? { device, interface: iface } : undefined);
-      return withContacts('circuit', String(c.cid), clean({ ...rest, a: end(aDevice, aInterface, aSite), z: end(zDevice, zInterface, zSite) }));
+      const end = (device: unknown, iface: unknown, site: unknown) =>
+        site ? { site } : device ? { device, interface: iface } : undefined;
+      return withContacts(
+        'circuit',
+        String(c.cid),
+        clean({ ...rest, a: end(aDevice, aInterface, aSite), z: end(zDevice, zInterface, zSite) }),
+      );
     });
     const doc = {
       version: 1,
@@ -122,7 +137,9 @@ export class InventoryExporter {
       prefixes: rows.prefix.map(clean),
       ipAddresses: looseAddresses,
       circuits,
-      services: rows.service.map((s) => withContacts('service', `${String(s.kind)}/${String(s.hostname)}`, clean(s))),
+      services: rows.service.map((s) =>
+        withContacts('service', `${String(s.kind)}/${String(s.hostname)}`, clean(s)),
+      ),
     };
     return `# NetWatch inventory export (SNMP credentials are never exported)\n${toYaml(doc, { lineWidth: 0 })}`;
   }
@@ -135,7 +152,11 @@ export class InventoryExporter {
       const columns = spec.fields.filter((f) => !/^snmp(Community|AuthKey|PrivKey)$/.test(f.key));
       const content = toCsv(
         rows[type].map((r) => columns.map((f) => r[f.key] ?? '')),
-        { header: true, columns: columns.map((f) => f.column), cast: { boolean: (b) => String(b) } },
+        {
+          header: true,
+          columns: columns.map((f) => f.column),
+          cast: { boolean: (b) => String(b) },
+        },
       );
       return { name: spec.csvFile, content };
     });

@@ -30,25 +30,36 @@ export class ImportController {
   @ApiConsumes('application/json', 'application/yaml', 'text/csv')
   @ApiBody({ type: ImportRequestDto })
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
-  @ApiQuery({ name: 'file', required: false, description: 'For a raw CSV body: its file name (units.csv, ...)' })
+  @ApiQuery({
+    name: 'file',
+    required: false,
+    description: 'For a raw CSV body: its file name (units.csv, ...)',
+  })
   async import(
     @Req() req: Request,
     @Query('dryRun') dryRunQuery?: string,
     @Query('file') fileName?: string,
   ): Promise<ImportReport> {
     if (dryRunQuery !== undefined && !['true', 'false'].includes(dryRunQuery)) {
-      throw new ValidationError('invalid query', [{ field: 'dryRun', message: 'dryRun must be true or false' }]);
+      throw new ValidationError('invalid query', [
+        { field: 'dryRun', message: 'dryRun must be true or false' },
+      ]);
     }
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (RAW_TYPES.includes(contentType)) {
       const isCsv = contentType === 'text/csv';
       if (isCsv && (!fileName || !CSV_FILES.has(fileName))) {
         throw new ValidationError('file name needed', [
-          { field: 'file', message: `file must name the CSV: one of ${[...CSV_FILES.keys()].join(', ')}` },
+          {
+            field: 'file',
+            message: `file must name the CSV: one of ${[...CSV_FILES.keys()].join(', ')}`,
+          },
         ]);
       }
       const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const files: ImportFile[] = [{ name: isCsv ? (fileName as string) : (fileName ?? 'inventory.yaml'), content }];
+      const files: ImportFile[] = [
+        { name: isCsv ? (fileName as string) : (fileName ?? 'inventory.yaml'), content },
+      ];
       return this.importer.import(files, { dryRun: dryRunQuery === 'true' });
     }
     return this.importJson(req.body, dryRunQuery === 'true');
@@ -70,7 +81,11 @@ export class ImportController {
   @Get('export')
   @ApiOperation({ summary: 'Export the inventory as YAML, or as CSV files (never with secrets)' })
   @ApiQuery({ name: 'format', required: false, enum: ['yaml', 'csv'] })
-  @ApiQuery({ name: 'file', required: false, description: 'With format=csv: one file (units.csv, ...) as text/csv' })
+  @ApiQuery({
+    name: 'file',
+    required: false,
+    description: 'With format=csv: one file (units.csv, ...) as text/csv',
+  })
   @Header('Cache-Control', 'no-store')
   async export(
     @Res({ passthrough: true }) res: Response,
@@ -81,11 +96,17 @@ export class ImportController {
       res.type('application/yaml');
       return this.exporter.yaml();
     }
-    if (format !== 'csv') throw new ValidationError('invalid format', [{ field: 'format', message: 'format must be yaml or csv' }]);
+    if (format !== 'csv')
+      throw new ValidationError('invalid format', [
+        { field: 'format', message: 'format must be yaml or csv' },
+      ]);
     const files = await this.exporter.csv();
     if (!file) return { files };
     const one = files.find((f) => f.name === file);
-    if (!one) throw new ValidationError('unknown file', [{ field: 'file', message: `file must be one of ${files.map((f) => f.name).join(', ')}` }]);
+    if (!one)
+      throw new ValidationError('unknown file', [
+        { field: 'file', message: `file must be one of ${files.map((f) => f.name).join(', ')}` },
+      ]);
     res.type('text/csv');
     return one.content;
   }

@@ -86,7 +86,9 @@ function rejected(problems: FieldProblem[]): ValidationError {
   const shown = problems.slice(0, MAX_PROBLEMS);
   const more = problems.length > shown.length ? ` (first ${shown.length} listed)` : '';
   const first = shown[0];
-  const where = first ? `${first.file ?? ''}${first.line ? ` line ${first.line}` : ''}: ${first.message}` : '';
+  const where = first
+    ? `${first.file ?? ''}${first.line ? ` line ${first.line}` : ''}: ${first.message}`
+    : '';
   return new ValidationError(
     `import rejected, nothing was written: ${problems.length} problem${problems.length === 1 ? '' : 's'}${more}; first: ${where}`,
     shown,
@@ -109,14 +111,21 @@ export class InventoryImporter {
 
   /** Parses every file; throws one ValidationError listing every syntax-level problem. */
   read(files: ImportFile[]): SourceRecord[] {
-    if (!files.length) throw new ValidationError('nothing to import', [{ field: 'files', message: 'files must not be empty' }]);
+    if (!files.length)
+      throw new ValidationError('nothing to import', [
+        { field: 'files', message: 'files must not be empty' },
+      ]);
     const records: SourceRecord[] = [];
     const problems: FieldProblem[] = [];
     for (const file of files) {
       const text = decodeImportFile(file.name, file.content, this.config.inventory.importMaxBytes);
       const isYaml = /\.ya?ml$/i.test(file.name);
       if (!isYaml && !/\.csv$/i.test(file.name)) {
-        problems.push({ file: file.name, field: '(file)', message: 'the file name must end in .yaml, .yml or .csv' });
+        problems.push({
+          file: file.name,
+          field: '(file)',
+          message: 'the file name must end in .yaml, .yml or .csv',
+        });
         continue;
       }
       const result = isYaml ? readYaml(file.name, text) : readCsv(file.name, text);
@@ -150,7 +159,9 @@ export class InventoryImporter {
   private validate(records: SourceRecord[], index: KeyIndex): SourceRecord[] {
     const problems: FieldProblem[] = [];
     const keyOf = (r: SourceRecord) => naturalKey(r, canonicalKey);
-    const inFile = new Map<RecordType, Map<string, SourceRecord>>(IMPORT_ORDER.map((t) => [t, new Map()]));
+    const inFile = new Map<RecordType, Map<string, SourceRecord>>(
+      IMPORT_ORDER.map((t) => [t, new Map()]),
+    );
 
     for (const r of records) {
       const missing = SPECS[r.type].required.filter((k) => r.data[k] === undefined);
@@ -159,7 +170,13 @@ export class InventoryImporter {
       const key = keyOf(r);
       const first = inFile.get(r.type)!.get(key);
       if (first) {
-        problems.push(recordProblem(r, null, `duplicate ${r.type} ${key}: already defined at ${first.file} line ${first.line}`));
+        problems.push(
+          recordProblem(
+            r,
+            null,
+            `duplicate ${r.type} ${key}: already defined at ${first.file} line ${first.line}`,
+          ),
+        );
         continue;
       }
       inFile.get(r.type)!.set(key, r);
@@ -171,9 +188,18 @@ export class InventoryImporter {
       }
       const ids: Record<string, string> = {};
       for (const ref of referencesOf(r)) {
-        const known = index.get(ref.target, ref.key) ?? (inFile.get(ref.target)!.has(ref.key) ? PENDING_ID : undefined);
+        const known =
+          index.get(ref.target, ref.key) ??
+          (inFile.get(ref.target)!.has(ref.key) ? PENDING_ID : undefined);
         if (known) ids[ref.bodyField] = known;
-        else problems.push(recordProblem(r, ref.sourceKey, `refers to ${ref.target} "${ref.key}", which is neither in the import nor stored`));
+        else
+          problems.push(
+            recordProblem(
+              r,
+              ref.sourceKey,
+              `refers to ${ref.target} "${ref.key}", which is neither in the import nor stored`,
+            ),
+          );
       }
       const dto = plainToInstance(RESOURCE_OF[r.type].createDto, bodyOf(r, ids));
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
@@ -186,7 +212,8 @@ export class InventoryImporter {
     const units = [...inFile.get('unit')!.values()];
     const orderedUnits = this.parentsFirst(units, problems);
     if (problems.length) throw rejected(problems);
-    const byType = (type: RecordType) => (type === 'unit' ? orderedUnits : [...inFile.get(type)!.values()]);
+    const byType = (type: RecordType) =>
+      type === 'unit' ? orderedUnits : [...inFile.get(type)!.values()];
     return IMPORT_ORDER.flatMap(byType);
   }
 
@@ -212,14 +239,22 @@ export class InventoryImporter {
     return out;
   }
 
-  private async apply(em: EntityManager, records: SourceRecord[], index: KeyIndex, options: ImportOptions): Promise<ImportReport> {
-    const summary = Object.fromEntries(IMPORT_ORDER.map((t) => [t, { created: 0, updated: 0, unchanged: 0 }])) as ImportReport['summary'];
+  private async apply(
+    em: EntityManager,
+    records: SourceRecord[],
+    index: KeyIndex,
+    options: ImportOptions,
+  ): Promise<ImportReport> {
+    const summary = Object.fromEntries(
+      IMPORT_ORDER.map((t) => [t, { created: 0, updated: 0, unchanged: 0 }]),
+    ) as ImportReport['summary'];
     const changes: ImportChange[] = [];
     let done = 0;
     for (const r of records) {
       const key = naturalKey(r, canonicalKey);
       const ids: Record<string, string> = {};
-      for (const ref of referencesOf(r)) ids[ref.bodyField] = index.get(ref.target, ref.key) as string;
+      for (const ref of referencesOf(r))
+        ids[ref.bodyField] = index.get(ref.target, ref.key) as string;
       const crud = this.registry.for(RESOURCE_OF[r.type]);
       const body = bodyOf(r, ids);
       const existing = index.get(r.type, key);
@@ -228,7 +263,14 @@ export class InventoryImporter {
           const { changedFields } = await crud.update(existing, body, em);
           if (changedFields.length) {
             summary[r.type].updated++;
-            changes.push({ type: r.type, key, action: 'update', fields: changedFields, file: r.file, line: r.line });
+            changes.push({
+              type: r.type,
+              key,
+              action: 'update',
+              fields: changedFields,
+              file: r.file,
+              line: r.line,
+            });
           } else {
             summary[r.type].unchanged++;
           }
@@ -240,8 +282,14 @@ export class InventoryImporter {
         }
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        const details = err.details.length ? err.details : [{ field: '(record)', message: err.message }];
-        throw rejected(details.map((d) => recordProblem(r, sourceKeyOf(r, d.field), withoutField(d.message, d.field))));
+        const details = err.details.length
+          ? err.details
+          : [{ field: '(record)', message: err.message }];
+        throw rejected(
+          details.map((d) =>
+            recordProblem(r, sourceKeyOf(r, d.field), withoutField(d.message, d.field)),
+          ),
+        );
       }
       done++;
       options.onProgress?.(done, records.length);

@@ -23,10 +23,19 @@ export interface ImportFile {
 }
 
 /** A problem with a record, located by file, line and the field as the file spells it. */
-export function recordProblem(record: SourceRecord, key: string | null, message: string): FieldProblem {
+export function recordProblem(
+  record: SourceRecord,
+  key: string | null,
+  message: string,
+): FieldProblem {
   const spec = key ? SPECS[record.type].fields.find((f) => f.key === key) : undefined;
   const shown = key ? (record.format === 'csv' ? (spec?.column ?? key) : (spec?.yaml ?? key)) : '';
-  const field = record.path && record.format === 'yaml' ? (shown ? `${record.path}.${shown}` : record.path) : shown;
+  const field =
+    record.path && record.format === 'yaml'
+      ? shown
+        ? `${record.path}.${shown}`
+        : record.path
+      : shown;
   return {
     file: record.file,
     line: (key && record.fieldLines?.[key]) || record.line,
@@ -35,14 +44,22 @@ export function recordProblem(record: SourceRecord, key: string | null, message:
   };
 }
 
-export function fileProblem(file: string, line: number | undefined, message: string, field = '(file)'): FieldProblem {
+export function fileProblem(
+  file: string,
+  line: number | undefined,
+  message: string,
+  field = '(file)',
+): FieldProblem {
   return { file, line, field, message };
 }
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
 /** The natural key of a record, as the importer matches it against stored objects. */
-export function naturalKey(record: SourceRecord, canonical: (type: RecordType, raw: string) => string): string {
+export function naturalKey(
+  record: SourceRecord,
+  canonical: (type: RecordType, raw: string) => string,
+): string {
   const d = record.data;
   switch (record.type) {
     case 'unit':

@@ -39,21 +39,39 @@ export interface TypeSpec {
   required: string[];
 }
 
-const f = (key: string, column: string, kind: ValueKind = 'string', yaml = key): FieldSpec => ({ key, yaml, column, kind });
+const f = (key: string, column: string, kind: ValueKind = 'string', yaml = key): FieldSpec => ({
+  key,
+  yaml,
+  column,
+  kind,
+});
 
 export const SPECS: Record<RecordType, TypeSpec> = {
   unit: {
     type: 'unit',
     section: 'units',
     csvFile: 'units.csv',
-    fields: [f('code', 'code'), f('kind', 'kind'), f('name', 'name'), f('nameEn', 'name_en'), f('parent', 'parent'), f('description', 'description')],
+    fields: [
+      f('code', 'code'),
+      f('kind', 'kind'),
+      f('name', 'name'),
+      f('nameEn', 'name_en'),
+      f('parent', 'parent'),
+      f('description', 'description'),
+    ],
     required: ['code', 'kind', 'name'],
   },
   contact: {
     type: 'contact',
     section: 'contacts',
     csvFile: 'contacts.csv',
-    fields: [f('email', 'email'), f('name', 'name'), f('phone', 'phone'), f('title', 'title'), f('unit', 'unit')],
+    fields: [
+      f('email', 'email'),
+      f('name', 'name'),
+      f('phone', 'phone'),
+      f('title', 'title'),
+      f('unit', 'unit'),
+    ],
     required: ['email', 'name'],
   },
   site: {
@@ -117,14 +135,28 @@ export const SPECS: Record<RecordType, TypeSpec> = {
     type: 'vlan',
     section: 'vlans',
     csvFile: 'vlans.csv',
-    fields: [f('site', 'site'), f('vid', 'vid', 'int'), f('name', 'name'), f('unit', 'unit'), f('status', 'status'), f('description', 'description')],
+    fields: [
+      f('site', 'site'),
+      f('vid', 'vid', 'int'),
+      f('name', 'name'),
+      f('unit', 'unit'),
+      f('status', 'status'),
+      f('description', 'description'),
+    ],
     required: ['site', 'vid', 'name'],
   },
   prefix: {
     type: 'prefix',
     section: 'prefixes',
     csvFile: 'prefixes.csv',
-    fields: [f('prefix', 'prefix'), f('status', 'status'), f('unit', 'unit'), f('site', 'site'), f('vlan', 'vlan'), f('description', 'description')],
+    fields: [
+      f('prefix', 'prefix'),
+      f('status', 'status'),
+      f('unit', 'unit'),
+      f('site', 'site'),
+      f('vlan', 'vlan'),
+      f('description', 'description'),
+    ],
     required: ['prefix'],
   },
   ipAddress: {
@@ -187,7 +219,12 @@ export const SPECS: Record<RecordType, TypeSpec> = {
     type: 'contactRole',
     section: null,
     csvFile: 'contact_roles.csv',
-    fields: [f('email', 'email'), f('objectType', 'object_type'), f('objectKey', 'object_key'), f('role', 'role')],
+    fields: [
+      f('email', 'email'),
+      f('objectType', 'object_type'),
+      f('objectKey', 'object_key'),
+      f('role', 'role'),
+    ],
     required: ['email', 'objectType', 'objectKey', 'role'],
   },
 };
@@ -217,4 +254,3 @@ export const WITH_CONTACTS: Partial<Record<RecordType, (typeof CONTACT_OBJECT_TY
   circuit: 'circuit',
   service: 'service',
 };
-

@@ -35,12 +35,22 @@ export function readYaml(file: string, text: string): ReadResult {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const problems: FieldProblem[] = [];
   const records: SourceRecord[] = [];
-  const lineOf = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : undefined);
+  const lineOf = (node: Node | null | undefined) =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
 
-  for (const err of doc.errors) problems.push(fileProblem(file, err.linePos?.[0].line, `YAML syntax: ${err.message.split('\n')[0]}`));
+  for (const err of doc.errors)
+    problems.push(
+      fileProblem(file, err.linePos?.[0].line, `YAML syntax: ${err.message.split('\n')[0]}`),
+    );
   if (problems.length) return { records, problems };
   if (doc.contents === null) return { records, problems };
-  if (!isMap(doc.contents)) return { records, problems: [fileProblem(file, 1, 'the file must be a YAML mapping of sections (units:, sites:, ...)')] };
+  if (!isMap(doc.contents))
+    return {
+      records,
+      problems: [
+        fileProblem(file, 1, 'the file must be a YAML mapping of sections (units:, sites:, ...)'),
+      ],
+    };
 
   const toValue = (node: unknown, kind: ValueKind): { value?: unknown; problem?: string } => {
     if (!isScalar(node)) return { problem: 'must be a single value, not a list or mapping' };
@@ -48,11 +58,17 @@ export function readYaml(file: string, text: string): ReadResult {
     if (v === null || v === undefined || v === '') return {};
     switch (kind) {
       case 'string':
-        return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? { value: String(v) } : { problem: 'must be text' };
+        return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+          ? { value: String(v) }
+          : { problem: 'must be text' };
       case 'int':
-        return typeof v === 'number' && Number.isInteger(v) ? { value: v } : { problem: 'must be a whole number' };
+        return typeof v === 'number' && Number.isInteger(v)
+          ? { value: v }
+          : { problem: 'must be a whole number' };
       case 'number':
-        return typeof v === 'number' && Number.isFinite(v) ? { value: v } : { problem: 'must be a number' };
+        return typeof v === 'number' && Number.isFinite(v)
+          ? { value: v }
+          : { problem: 'must be a number' };
       case 'bool':
         return typeof v === 'boolean' ? { value: v } : { problem: 'must be true or false' };
     }
@@ -67,12 +83,25 @@ export function readYaml(file: string, text: string): ReadResult {
   ): { record?: SourceRecord; raw: Record<string, Pair> } => {
     const raw: Record<string, Pair> = {};
     if (!isMap(node)) {
-      problems.push({ file, line: lineOf(node as Node), field: path, message: `${path} must be a mapping of fields` });
+      problems.push({
+        file,
+        line: lineOf(node as Node),
+        field: path,
+        message: `${path} must be a mapping of fields`,
+      });
       return { raw };
     }
     const spec = SPECS[type];
     const byYaml = new Map(spec.fields.map((f) => [f.yaml, f]));
-    const record: SourceRecord = { type, format: 'yaml', file, line: lineOf(node) ?? 1, path, data: {}, fieldLines: {} };
+    const record: SourceRecord = {
+      type,
+      format: 'yaml',
+      file,
+      line: lineOf(node) ?? 1,
+      path,
+      data: {},
+      fieldLines: {},
+    };
     const visit = (map: YAMLMap, prefix: string) => {
       for (const pair of map.items) {
         const name = isScalar(pair.key) ? String(pair.key.value) : '?';
@@ -81,7 +110,12 @@ export function readYaml(file: string, text: string): ReadResult {
         if (!prefix && NESTED[type]?.[name]) {
           if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) continue;
           if (!isMap(pair.value)) {
-            problems.push({ file, line, field: `${path}.${shown}`, message: `${shown} must be a mapping` });
+            problems.push({
+              file,
+              line,
+              field: `${path}.${shown}`,
+              message: `${shown} must be a mapping`,
+            });
             continue;
           }
           visit(pair.value, name);
@@ -93,12 +127,20 @@ export function readYaml(file: string, text: string): ReadResult {
         }
         const field = byYaml.get(shown);
         if (!field) {
-          const known = [...byYaml.keys(), ...extra, ...Object.keys(NESTED[type] ?? {})].filter((k) => !k.includes('.'));
-          problems.push({ file, line, field: `${path}.${shown}`, message: `${shown} is not a field of ${type}; known: ${known.join(', ')}` });
+          const known = [...byYaml.keys(), ...extra, ...Object.keys(NESTED[type] ?? {})].filter(
+            (k) => !k.includes('.'),
+          );
+          problems.push({
+            file,
+            line,
+            field: `${path}.${shown}`,
+            message: `${shown} is not a field of ${type}; known: ${known.join(', ')}`,
+          });
           continue;
         }
         const { value, problem } = toValue(pair.value, field.kind);
-        if (problem) problems.push({ file, line, field: `${path}.${shown}`, message: `${shown} ${problem}` });
+        if (problem)
+          problems.push({ file, line, field: `${path}.${shown}`, message: `${shown} ${problem}` });
         else if (value !== undefined) {
           record.data[field.key] = value;
           record.fieldLines![field.key] = line;
@@ -109,10 +151,20 @@ export function readYaml(file: string, text: string): ReadResult {
     return { record, raw };
   };
 
-  const contactsOf = (type: RecordType, parent: SourceRecord, pair: Pair | undefined, path: string) => {
+  const contactsOf = (
+    type: RecordType,
+    parent: SourceRecord,
+    pair: Pair | undefined,
+    path: string,
+  ) => {
     if (!pair || pair.value === null) return;
     if (!isSeq(pair.value)) {
-      problems.push({ file, line: lineOf(pair.key as Node), field: `${path}.contacts`, message: 'contacts must be a list of {email, role}' });
+      problems.push({
+        file,
+        line: lineOf(pair.key as Node),
+        field: `${path}.contacts`,
+        message: 'contacts must be a list of {email, role}',
+      });
       return;
     }
     pair.value.items.forEach((item, i) => {
@@ -129,12 +181,20 @@ export function readYaml(file: string, text: string): ReadResult {
     const name = isScalar(top.key) ? String(top.key.value) : '?';
     const line = lineOf(top.key as Node);
     if (name === 'version') {
-      if (!isScalar(top.value) || top.value.value !== 1) problems.push(fileProblem(file, line, 'version must be 1', 'version'));
+      if (!isScalar(top.value) || top.value.value !== 1)
+        problems.push(fileProblem(file, line, 'version must be 1', 'version'));
       continue;
     }
     const type = SECTIONS.get(name);
     if (!type) {
-      problems.push(fileProblem(file, line, `unknown section ${name}; known: version, ${[...SECTIONS.keys()].join(', ')}`, name));
+      problems.push(
+        fileProblem(
+          file,
+          line,
+          `unknown section ${name}; known: version, ${[...SECTIONS.keys()].join(', ')}`,
+          name,
+        ),
+      );
       continue;
     }
     if (top.value === null || (isScalar(top.value) && top.value.value === null)) continue;
@@ -144,7 +204,10 @@ export function readYaml(file: string, text: string): ReadResult {
     }
     top.value.items.forEach((item, i) => {
       const path = `${name}[${i}]`;
-      const extra = [...(WITH_CONTACTS[type] ? ['contacts'] : []), ...(type === 'device' ? ['interfaces'] : [])];
+      const extra = [
+        ...(WITH_CONTACTS[type] ? ['contacts'] : []),
+        ...(type === 'device' ? ['interfaces'] : []),
+      ];
       const { record, raw } = readRecord(type, item, path, extra);
       if (!record) return;
       records.push(record);
@@ -152,22 +215,39 @@ export function readYaml(file: string, text: string): ReadResult {
       const interfaces = raw.interfaces;
       if (!interfaces || interfaces.value === null) return;
       if (!isSeq(interfaces.value)) {
-        problems.push({ file, line: lineOf(interfaces.key as Node), field: `${path}.interfaces`, message: 'interfaces must be a list' });
+        problems.push({
+          file,
+          line: lineOf(interfaces.key as Node),
+          field: `${path}.interfaces`,
+          message: 'interfaces must be a list',
+        });
         return;
       }
       interfaces.value.items.forEach((ifNode, j) => {
         const ifPath = `${path}.interfaces[${j}]`;
-        const { record: ifRecord, raw: ifRaw } = readRecord('interface', ifNode, ifPath, ['addresses']);
+        const { record: ifRecord, raw: ifRaw } = readRecord('interface', ifNode, ifPath, [
+          'addresses',
+        ]);
         if (!ifRecord) return;
         if ('device' in ifRecord.data) {
-          problems.push({ file, line: ifRecord.line, field: `${ifPath}.device`, message: 'device is implied by the enclosing device; remove it' });
+          problems.push({
+            file,
+            line: ifRecord.line,
+            field: `${ifPath}.device`,
+            message: 'device is implied by the enclosing device; remove it',
+          });
         }
         ifRecord.data.device = record.data.name;
         records.push(ifRecord);
         const addresses = ifRaw.addresses;
         if (!addresses || addresses.value === null) return;
         if (!isSeq(addresses.value)) {
-          problems.push({ file, line: lineOf(addresses.key as Node), field: `${ifPath}.addresses`, message: 'addresses must be a list such as ["198.51.100.1/26"]' });
+          problems.push({
+            file,
+            line: lineOf(addresses.key as Node),
+            field: `${ifPath}.addresses`,
+            message: 'addresses must be a list such as ["198.51.100.1/26"]',
+          });
           return;
         }
         addresses.value.items.forEach((addrNode, k) => {
@@ -175,7 +255,12 @@ export function readYaml(file: string, text: string): ReadResult {
           const { value, problem } = toValue(addrNode, 'string');
           const addrLine = lineOf(addrNode as Node) ?? ifRecord.line;
           if (problem || value === undefined) {
-            problems.push({ file, line: addrLine, field: addrPath, message: `${addrPath} ${problem ?? 'is empty'}` });
+            problems.push({
+              file,
+              line: addrLine,
+              field: addrPath,
+              message: `${addrPath} ${problem ?? 'is empty'}`,
+            });
             return;
           }
           records.push({

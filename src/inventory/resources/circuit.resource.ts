@@ -4,7 +4,8 @@ import { CIRCUIT_TYPES, LIFECYCLE_STATUSES } from '../inventory.enums';
 import { ResourceDefinition } from '../crud/resource-definition';
 import { byUnitColumn, enumFilter, pick, problem, refFilter } from './helpers';
 
-const INTERFACES_AT_SITE = 'SELECT i.id FROM interfaces i JOIN devices d ON d.id = i.device_id WHERE d.site_id = :value';
+const INTERFACES_AT_SITE =
+  'SELECT i.id FROM interfaces i JOIN devices d ON d.id = i.device_id WHERE d.site_id = :value';
 
 export const circuitResource: ResourceDefinition<Circuit> = {
   path: 'circuits',
@@ -65,8 +66,10 @@ export const circuitResource: ResourceDefinition<Circuit> = {
   },
   async check(_em, c) {
     const problems = [];
-    if (c.aInterfaceId && c.aSiteId) problems.push(problem('aSiteId', 'the A end is either an interface or a site, not both'));
-    if (c.zInterfaceId && c.zSiteId) problems.push(problem('zSiteId', 'the Z end is either an interface or a site, not both'));
+    if (c.aInterfaceId && c.aSiteId)
+      problems.push(problem('aSiteId', 'the A end is either an interface or a site, not both'));
+    if (c.zInterfaceId && c.zSiteId)
+      problems.push(problem('zSiteId', 'the Z end is either an interface or a site, not both'));
     if (c.installDate && c.contractEndDate && c.contractEndDate < c.installDate) {
       problems.push(problem('contractEndDate', 'contractEndDate must not be before installDate'));
     }
@@ -74,6 +77,9 @@ export const circuitResource: ResourceDefinition<Circuit> = {
   },
   present(c) {
     const { searchText: _hidden, slaTargetPercent, ...rest } = c;
-    return { ...rest, slaTargetPercent: slaTargetPercent === null ? null : Number(slaTargetPercent) };
+    return {
+      ...rest,
+      slaTargetPercent: slaTargetPercent === null ? null : Number(slaTargetPercent),
+    };
   },
 };

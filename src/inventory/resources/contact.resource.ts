@@ -1,4 +1,9 @@
-import { CreateContactDto, CreateContactRoleDto, UpdateContactDto, UpdateContactRoleDto } from '../dto/contact.dto';
+import {
+  CreateContactDto,
+  CreateContactRoleDto,
+  UpdateContactDto,
+  UpdateContactRoleDto,
+} from '../dto/contact.dto';
 import { Contact, ContactRole } from '../entities';
 import { CONTACT_OBJECT_TYPES, CONTACT_ROLES } from '../inventory.enums';
 import { ResourceDefinition } from '../crud/resource-definition';
@@ -52,6 +57,8 @@ export const contactRoleResource: ResourceDefinition<ContactRole> = {
   async check(em, candidate) {
     // object_id is polymorphic, so no foreign key can guard it: check it here.
     const ok = await exists(em, CONTACT_OBJECT_TABLES[candidate.objectType], candidate.objectId);
-    return ok ? [] : [problem('objectId', `objectId does not refer to an existing ${candidate.objectType}`)];
+    return ok
+      ? []
+      : [problem('objectId', `objectId does not refer to an existing ${candidate.objectType}`)];
   },
 };

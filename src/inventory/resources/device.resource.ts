@@ -35,7 +35,17 @@ export const deviceResource: ResourceDefinition<Device> = {
     devices_management_address_check: 'managementAddress',
   },
   prepare(body, ctx) {
-    const out = pick<Device>(body, ['name', 'role', 'vendor', 'model', 'serialNumber', 'siteId', 'unitId', 'status', 'description']);
+    const out = pick<Device>(body, [
+      'name',
+      'role',
+      'vendor',
+      'model',
+      'serialNumber',
+      'siteId',
+      'unitId',
+      'status',
+      'description',
+    ]);
     if ('managementAddress' in body) {
       const parsed = body.managementAddress ? parseHost(String(body.managementAddress)) : null;
       out.managementAddress = parsed && typeof parsed !== 'string' ? parsed.host : null;
@@ -48,9 +58,13 @@ export const deviceResource: ResourceDefinition<Device> = {
       out.snmpPrivProtocol = snmp.version === 'v3' ? (snmp.privProtocol ?? null) : null;
       if (snmp.version === 'none') out.snmpSecret = null;
       else if (snmp.version === 'v2c' && snmp.community !== undefined) {
-        out.snmpSecret = ctx.seal(JSON.stringify({ community: snmp.community } satisfies SnmpSecret));
+        out.snmpSecret = ctx.seal(
+          JSON.stringify({ community: snmp.community } satisfies SnmpSecret),
+        );
       } else if (snmp.version === 'v3' && snmp.authKey !== undefined) {
-        out.snmpSecret = ctx.seal(JSON.stringify({ authKey: snmp.authKey, privKey: snmp.privKey } satisfies SnmpSecret));
+        out.snmpSecret = ctx.seal(
+          JSON.stringify({ authKey: snmp.authKey, privKey: snmp.privKey } satisfies SnmpSecret),
+        );
       }
       // No secret given: snmpSecret is left out, so the stored one is kept (checked in `check`).
     }
@@ -59,8 +73,13 @@ export const deviceResource: ResourceDefinition<Device> = {
   async check(_em, candidate, existing) {
     if ((candidate.snmpVersion ?? 'none') === 'none') return [];
     const needed = candidate.snmpVersion === 'v2c' ? 'snmp.community' : 'snmp.authKey';
-    if (!candidate.snmpSecret) return [problem(needed, `${needed} is required to turn SNMP ${candidate.snmpVersion} on`)];
-    if (existing && existing.snmpVersion !== candidate.snmpVersion && candidate.snmpSecret === existing.snmpSecret) {
+    if (!candidate.snmpSecret)
+      return [problem(needed, `${needed} is required to turn SNMP ${candidate.snmpVersion} on`)];
+    if (
+      existing &&
+      existing.snmpVersion !== candidate.snmpVersion &&
+      candidate.snmpSecret === existing.snmpSecret
+    ) {
       return [problem(needed, `${needed} is required when the SNMP version changes`)];
     }
     return [];

@@ -5,10 +5,17 @@ import { FilterSpec } from '../crud/resource-definition';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Standard `unit_id IN subtree` scope. */
-export const byUnitColumn = (column = 'unit_id') => (subtree: string) => `o.${column} IN ${subtree}`;
+export const byUnitColumn =
+  (column = 'unit_id') =>
+  (subtree: string) =>
+    `o.${column} IN ${subtree}`;
 
 /** An equality filter on a column with a fixed value set. */
-export function enumFilter(column: string, values: readonly string[], description: string): FilterSpec {
+export function enumFilter(
+  column: string,
+  values: readonly string[],
+  description: string,
+): FilterSpec {
   return { description, values, sql: `o.${column} = :value` };
 }
 
@@ -31,7 +38,9 @@ export function refFilter(
         [raw],
       );
       if (!rows.length) {
-        throw new ValidationError(`unknown ${table}`, [{ field: column, message: `no ${table} ${raw}` }]);
+        throw new ValidationError(`unknown ${table}`, [
+          { field: column, message: `no ${table} ${raw}` },
+        ]);
       }
       return rows[0].id;
     },
@@ -46,7 +55,11 @@ export function pick<T>(body: Record<string, unknown>, keys: readonly string[]):
 }
 
 /** True when a row with this id exists in the table. */
-export async function exists(em: EntityManager, table: string, id: string | null | undefined): Promise<boolean> {
+export async function exists(
+  em: EntityManager,
+  table: string,
+  id: string | null | undefined,
+): Promise<boolean> {
   if (!id) return true;
   const rows: unknown[] = await em.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id]);
   return rows.length > 0;

@@ -12,13 +12,25 @@ export const interfaceResource: ResourceDefinition<NetworkInterface> = {
   searchFields: ['name', 'description', 'macAddress'],
   sortable: ['name', 'ifIndex'],
   filters: { device: refFilter('device_id', 'devices', 'name', 'Device (name or id)') },
-  unitScope: (subtree) => `o.device_id IN (SELECT d.id FROM devices d WHERE d.unit_id IN ${subtree})`,
+  unitScope: (subtree) =>
+    `o.device_id IN (SELECT d.id FROM devices d WHERE d.unit_id IN ${subtree})`,
   describe: (i) => i.name,
   constraintFields: { interfaces_device_name_key: 'name', interfaces_device_id_fkey: 'deviceId' },
   prepare(body) {
-    const out = pick<NetworkInterface>(body, ['deviceId', 'name', 'description', 'ifIndex', 'enabled']);
-    if ('macAddress' in body) out.macAddress = body.macAddress ? String(body.macAddress).toLowerCase().replace(/-/g, ':') : null;
-    if ('speedKbps' in body) out.speedKbps = body.speedKbps === null || body.speedKbps === undefined ? null : String(body.speedKbps);
+    const out = pick<NetworkInterface>(body, [
+      'deviceId',
+      'name',
+      'description',
+      'ifIndex',
+      'enabled',
+    ]);
+    if ('macAddress' in body)
+      out.macAddress = body.macAddress
+        ? String(body.macAddress).toLowerCase().replace(/-/g, ':')
+        : null;
+    if ('speedKbps' in body)
+      out.speedKbps =
+        body.speedKbps === null || body.speedKbps === undefined ? null : String(body.speedKbps);
     return out;
   },
   present(i) {

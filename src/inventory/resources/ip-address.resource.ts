@@ -28,7 +28,10 @@ export const ipAddressResource: ResourceDefinition<IpAddress> = {
   unitScope: (subtree) =>
     `o.interface_id IN (SELECT i.id FROM interfaces i JOIN devices d ON d.id = i.device_id WHERE d.unit_id IN ${subtree})`,
   describe: (a) => a.address,
-  constraintFields: { ip_addresses_host_key: 'address', ip_addresses_interface_id_fkey: 'interfaceId' },
+  constraintFields: {
+    ip_addresses_host_key: 'address',
+    ip_addresses_interface_id_fkey: 'interfaceId',
+  },
   prepare(body) {
     const out = pick<IpAddress>(body, ['interfaceId', 'dnsName', 'status', 'description']);
     if ('address' in body) {

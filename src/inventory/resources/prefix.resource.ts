@@ -23,7 +23,8 @@ export const prefixResource: ResourceDefinition<Prefix> = {
       sql: 'o.prefix << :value::cidr',
       parse: async (raw) => {
         const p = parsePrefix(raw);
-        if (typeof p === 'string') throw new ValidationError('invalid filter', [problem('within', `within ${p}`)]);
+        if (typeof p === 'string')
+          throw new ValidationError('invalid filter', [problem('within', `within ${p}`)]);
         return p.network;
       },
     },

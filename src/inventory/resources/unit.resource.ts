@@ -19,14 +19,20 @@ export const unitResource: ResourceDefinition<Unit> = {
   },
   unitScope: (subtree) => `o.id IN ${subtree}`,
   describe: (u) => u.code,
-  constraintFields: { units_code_key: 'code', units_parent_id_fkey: 'parentId', units_not_own_parent: 'parentId' },
+  constraintFields: {
+    units_code_key: 'code',
+    units_parent_id_fkey: 'parentId',
+    units_not_own_parent: 'parentId',
+  },
   async check(em, candidate, existing) {
     // A unit cannot move under itself or one of its descendants: the tree must stay a tree.
     if (!existing || !candidate.parentId || candidate.parentId === existing.parentId) return [];
-    const rows: unknown[] = await em.query(`SELECT 1 FROM ${unitSubtreeSql('$1')} s WHERE s.id = $2`, [
-      existing.id,
-      candidate.parentId,
-    ]);
-    return rows.length ? [problem('parentId', 'parentId must not be the unit itself or one of its descendants')] : [];
+    const rows: unknown[] = await em.query(
+      `SELECT 1 FROM ${unitSubtreeSql('$1')} s WHERE s.id = $2`,
+      [existing.id, candidate.parentId],
+    );
+    return rows.length
+      ? [problem('parentId', 'parentId must not be the unit itself or one of its descendants')]
+      : [];
   },
 };

@@ -18,5 +18,9 @@ export const vlanResource: ResourceDefinition<Vlan> = {
   },
   unitScope: byUnitColumn(),
   describe: (v) => `${v.vid} ${v.name}`,
-  constraintFields: { vlans_site_vid_key: 'vid', vlans_site_id_fkey: 'siteId', vlans_unit_id_fkey: 'unitId' },
+  constraintFields: {
+    vlans_site_vid_key: 'vid',
+    vlans_site_id_fkey: 'siteId',
+    vlans_unit_id_fkey: 'unitId',
+  },
 };
