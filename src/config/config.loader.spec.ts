@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, SETTINGS } from './config.loader';
+
+/** The full set of keys as a YAML document, so each test changes only what it is about. */
+const VALID_YAML = `
+server:
+  host: 127.0.0.1
+  port: 3100
+  bodyLimitBytes: 1048576
+dataDir: /var/lib/netwatch
+database:
+  url: ''
+  embeddedPort: 0
+  poolSize: 5
+  logSql: false
+secrets:
+  key: ''
+inventory:
+  loadExampleOnEmpty: false
+  exampleFile: config/inventory/example.yaml
+  importMaxBytes: 2097152
+log:
+  level: warn
+`;
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'netwatch-config-spec-'));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let fileCount = 0;
+function yamlFile(text: string): string {
+  fileCount += 1;
+  const file = join(dir, `config-${fileCount}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Runs `fn`, which must throw a ConfigError, and returns its problems. */
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect((err as ConfigError).message).toContain(problems[0]);
+    return problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('loads config/default.yaml with its documented defaults when nothing is overridden', () => {
+    const config = loadConfig({ env: {} });
+    expect(config).toEqual({
+      server: { host: '0.0.0.0', port: 3000, bodyLimitBytes: 26214400 },
+      dataDir: './data',
+      database: { url: '', embeddedPort: 0, poolSize: 10, logSql: false },
+      secrets: { key: '' },
+      inventory: {
+        loadExampleOnEmpty: true,
+        exampleFile: 'config/inventory/lamdong.example.yaml',
+        importMaxBytes: 20971520,
+      },
+      log: { level: 'log' },
+    });
+  });
+
+  it('reads the file named by options.file or NETWATCH_CONFIG', () => {
+    const file = yamlFile(VALID_YAML);
+    expect(loadConfig({ file, env: {} }).server.port).toBe(3100);
+    const viaEnv = loadConfig({ env: { NETWATCH_CONFIG: file } });
+    expect(viaEnv.server).toEqual({ host: '127.0.0.1', port: 3100, bodyLimitBytes: 1048576 });
+    expect(viaEnv.log.level).toBe('warn');
+  });
+
+  it('lets the environment override every setting', () => {
+    const key = randomBytes(32).toString('base64');
+    const config = loadConfig({
+      file: yamlFile(VALID_YAML),
+      env: {
+        HOST: '::1',
+        PORT: '8080',
+        NETWATCH_BODY_LIMIT_BYTES: '4096',
+        NETWATCH_DATA_DIR: '/srv/netwatch',
+        DATABASE_URL: 'postgresql://netwatch@127.0.0.1:5432/netwatch',
+        NETWATCH_PG_PORT: '54329',
+        NETWATCH_DB_POOL_SIZE: '20',
+        NETWATCH_DB_LOG_SQL: 'true',
+        NETWATCH_SECRET_KEY: key,
+        NETWATCH_LOAD_EXAMPLE: '1',
+        NETWATCH_EXAMPLE_FILE: '/srv/example.yaml',
+        NETWATCH_IMPORT_MAX_BYTES: '1024',
+        NETWATCH_LOG_LEVEL: 'debug',
+      },
+    });
+    expect(config).toEqual({
+      server: { host: '::1', port: 8080, bodyLimitBytes: 4096 },
+      dataDir: '/srv/netwatch',
+      database: {
+        url: 'postgresql://netwatch@127.0.0.1:5432/netwatch',
+        embeddedPort: 54329,
+        poolSize: 20,
+        logSql: true,
+      },
+      secrets: { key },
+      inventory: { loadExampleOnEmpty: true, exampleFile: '/srv/example.yaml', importMaxBytes: 1024 },
+      log: { level: 'debug' },
+    });
+    // Every setting in the table was exercised above.
+    expect(SETTINGS).toHaveLength(13);
+  });
+
+  it('ignores an empty environment variable (the file value stays)', () => {
+    const config = loadConfig({ file: yamlFile(VALID_YAML), env: { PORT: '', NETWATCH_LOG_LEVEL: '' } });
+    expect(config.server.port).toBe(3100);
+    expect(config.log.level).toBe('warn');
+  });
+
+  it.each(['abc', '0', '65536', '80.5', '-1', '3000abc'])(
+    'refuses PORT=%s naming server.port and PORT',
+    (port) => {
+      const problems = problemsOf(() => loadConfig({ file: yamlFile(VALID_YAML), env: { PORT: port } }));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('server.port');
+      expect(problems[0]).toContain('PORT');
+      expect(problems[0]).toContain(JSON.stringify(port));
+    },
+  );
+
+  it('accepts port 0 only where it means "pick a free port"', () => {
+    const file = yamlFile(VALID_YAML);
+    expect(loadConfig({ file, env: { NETWATCH_PG_PORT: '0' } }).database.embeddedPort).toBe(0);
+    expect(problemsOf(() => loadConfig({ file, env: { PORT: '0' } }))[0]).toContain('server.port');
+  });
+
+  it('names the file and the key of a bad value given in YAML', () => {
+    const file = yamlFile(VALID_YAML.replace('port: 3100', 'port: http'));
+    const problems = problemsOf(() => loadConfig({ file, env: {} }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('server.port');
+    expect(problems[0]).toContain(file);
+  });
+
+  it('refuses an unknown key in the YAML file, naming it and the file', () => {
+    const file = yamlFile(`${VALID_YAML}\nserver2:\n  prot: 3000\n`);
+    const problems = problemsOf(() => loadConfig({ file, env: {} }));
+    expect(problems).toEqual([expect.stringContaining('server2.prot')]);
+    expect(problems[0]).toContain(file);
+    expect(problems[0]).toContain('unknown setting');
+  });
+
+  it('refuses a misspelt nested key even though the right one is present', () => {
+    const file = yamlFile(VALID_YAML.replace('  poolSize: 5', '  poolSize: 5\n  poolsize: 7'));
+    expect(problemsOf(() => loadConfig({ file, env: {} }))).toEqual([
+      expect.stringContaining('database.poolsize'),
+    ]);
+  });
+
+  it.each([
+    ['NETWATCH_DB_LOG_SQL', 'yes', 'database.logSql'],
+    ['NETWATCH_LOAD_EXAMPLE', 'on', 'inventory.loadExampleOnEmpty'],
+    ['NETWATCH_DB_LOG_SQL', 'TRUE1', 'database.logSql'],
+  ])('refuses a bad boolean %s=%s naming %s', (env, value, path) => {
+    const problems = problemsOf(() => loadConfig({ file: yamlFile(VALID_YAML), env: { [env]: value } }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(path);
+    expect(problems[0]).toContain(env);
+    expect(problems[0]).toContain('true or false');
+  });
+
+  it('refuses a bad boolean in YAML', () => {
+    const file = yamlFile(VALID_YAML.replace('logSql: false', 'logSql: maybe'));
+    expect(problemsOf(() => loadConfig({ file, env: {} }))).toEqual([
+      expect.stringContaining('database.logSql'),
+    ]);
+  });
+
+  it.each([
+    'mysql://root@127.0.0.1/netwatch',
+    'http://127.0.0.1:5432/netwatch',
+    'not a url',
+  ])('refuses DATABASE_URL=%s', (url) => {
+    const problems = problemsOf(() => loadConfig({ file: yamlFile(VALID_YAML), env: { DATABASE_URL: url } }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('database.url');
+    expect(problems[0]).toContain('DATABASE_URL');
+    expect(problems[0]).toContain('postgres');
+  });
+
+  it('refuses a secret key that is not 32 bytes, and accepts one that is', () => {
+    const file = yamlFile(VALID_YAML);
+    for (const bytes of [16, 31, 33, 64]) {
+      const key = randomBytes(bytes).toString('base64');
+      const problems = problemsOf(() => loadConfig({ file, env: { NETWATCH_SECRET_KEY: key } }));
+      expect(problems).toEqual([expect.stringContaining('secrets.key')]);
+      expect(problems[0]).toContain('32 bytes');
+      // The key itself must never be echoed into logs.
+      expect(problems[0]).not.toContain(key);
+    }
+    const key = randomBytes(32).toString('base64');
+    expect(loadConfig({ file, env: { NETWATCH_SECRET_KEY: key } }).secrets.key).toBe(key);
+  });
+
+  it('refuses an unknown log level and an empty dataDir', () => {
+    const file = yamlFile(VALID_YAML);
+    expect(problemsOf(() => loadConfig({ file, env: { NETWATCH_LOG_LEVEL: 'trace' } }))).toEqual([
+      expect.stringContaining('log.level'),
+    ]);
+    const noDataDir = yamlFile(VALID_YAML.replace('dataDir: /var/lib/netwatch', "dataDir: ''"));
+    expect(problemsOf(() => loadConfig({ file: noDataDir, env: {} }))).toEqual([
+      expect.stringContaining('dataDir'),
+    ]);
+  });
+
+  it('reports a missing required setting', () => {
+    const file = yamlFile(VALID_YAML.replace('  poolSize: 5\n', ''));
+    expect(problemsOf(() => loadConfig({ file, env: {} }))).toEqual([
+      expect.stringContaining('database.poolSize'),
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    const file = yamlFile(`${VALID_YAML}\nextra: 1\n`);
+    const problems = problemsOf(() =>
+      loadConfig({ file, env: { PORT: 'x', NETWATCH_DB_LOG_SQL: 'maybe', NETWATCH_LOG_LEVEL: 'loud' } }),
+    );
+    expect(problems).toHaveLength(4);
+    for (const key of ['extra', 'server.port', 'database.logSql', 'log.level']) {
+      expect(problems.some((p) => p.startsWith(key))).toBe(true);
+    }
+  });
+
+  it('refuses a missing, unparsable or non-mapping file, naming it', () => {
+    const missing = join(dir, 'does-not-exist.yaml');
+    expect(problemsOf(() => loadConfig({ file: missing, env: {} }))[0]).toContain(missing);
+    const broken = yamlFile('server: [1, 2\n');
+    expect(problemsOf(() => loadConfig({ file: broken, env: {} }))[0]).toContain(broken);
+    const scalar = yamlFile('just text\n');
+    expect(problemsOf(() => loadConfig({ file: scalar, env: {} }))).toEqual([
+      expect.stringContaining('must be a YAML mapping'),
+    ]);
+  });
+});

@@ -1,0 +1,82 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/database/embedded-postgres';
+
+/**
+ * The zero-setup path a new user takes: the built service with no DATABASE_URL starts its own
+ * PostgreSQL, migrates, loads the example province, serves it, and on SIGTERM stops cleanly
+ * without leaving a postgres process behind.
+ */
+describe('npm start (built service, embedded PostgreSQL)', () => {
+  const root = join(__dirname, '..', '..');
+  let dataDir: string;
+  let port: number;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+    dataDir = mkdtempSync(join(tmpdir(), 'netwatch-start-'));
+    port = await freePort();
+  }, 120_000);
+
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const postmasterPid = () => Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('serves /health and the example inventory, then shuts down cleanly on SIGTERM', async () => {
+    const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', NETWATCH_DATA_DIR: dataDir };
+    delete env.DATABASE_URL;
+    child = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+
+    const deadline = Date.now() + 90_000;
+    let health: { status?: string } = {};
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        health = (await res.json()) as { status?: string };
+        if (res.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (child.exitCode !== null) throw new Error(`service exited early:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(health.status).toBe('ok');
+
+    const units = (await (await fetch(`http://127.0.0.1:${port}/api/units?q=bao%20loc&kind=district`)).json()) as {
+      items: { code: string; name: string }[];
+    };
+    expect(units.items.map((u) => u.name)).toContain('Thành phố Bảo Lộc');
+    const services = (await (await fetch(`http://127.0.0.1:${port}/api/services?q=www.lamdong.gov.vn`)).json()) as {
+      total: number;
+    };
+    expect(services.total).toBeGreaterThan(0);
+    const docs = await fetch(`http://127.0.0.1:${port}/api/docs-json`);
+    expect(docs.status).toBe(200);
+
+    const pgPid = postmasterPid();
+    expect(alive(pgPid)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopped cleanly');
+    expect(alive(pgPid)).toBe(false);
+    expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  }, 150_000);
+});
