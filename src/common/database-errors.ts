@@ -32,8 +32,13 @@ export function mapDatabaseError(
           message: `${field} must be unique; ${pg.detail ?? 'another record has this value'}`,
         },
       ]);
+    case '23001': // restrict_violation: ON DELETE RESTRICT
     case '23503':
-      if (pg.detail?.includes('is still referenced')) {
+      if (
+        pg.code === '23001' ||
+        pg.detail?.includes('is still referenced') ||
+        pg.detail?.includes('is referenced from')
+      ) {
         return new ConflictError(`${objectType} is still in use`, [
           {
             field: 'id',

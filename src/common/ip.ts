@@ -19,7 +19,7 @@ function parse(text: string): Address4 | Address6 | string {
   try {
     if (value.includes(':')) {
       const a = new Address6(value);
-      if (a.is4()) return 'is an IPv4-mapped IPv6 address; use the IPv4 address';
+      if (a.isMapped4()) return 'is an IPv4-mapped IPv6 address; use the IPv4 address';
       if (a.zone) return 'must not carry a zone index';
       return a;
     }

@@ -112,7 +112,11 @@ describe('loadConfig', () => {
         logSql: true,
       },
       secrets: { key },
-      inventory: { loadExampleOnEmpty: true, exampleFile: '/srv/example.yaml', importMaxBytes: 1024 },
+      inventory: {
+        loadExampleOnEmpty: true,
+        exampleFile: '/srv/example.yaml',
+        importMaxBytes: 1024,
+      },
       log: { level: 'debug' },
     });
     // Every setting in the table was exercised above.
@@ -120,7 +124,10 @@ describe('loadConfig', () => {
   });
 
   it('ignores an empty environment variable (the file value stays)', () => {
-    const config = loadConfig({ file: yamlFile(VALID_YAML), env: { PORT: '', NETWATCH_LOG_LEVEL: '' } });
+    const config = loadConfig({
+      file: yamlFile(VALID_YAML),
+      env: { PORT: '', NETWATCH_LOG_LEVEL: '' },
+    });
     expect(config.server.port).toBe(3100);
     expect(config.log.level).toBe('warn');
   });
@@ -128,7 +135,9 @@ describe('loadConfig', () => {
   it.each(['abc', '0', '65536', '80.5', '-1', '3000abc'])(
     'refuses PORT=%s naming server.port and PORT',
     (port) => {
-      const problems = problemsOf(() => loadConfig({ file: yamlFile(VALID_YAML), env: { PORT: port } }));
+      const problems = problemsOf(() =>
+        loadConfig({ file: yamlFile(VALID_YAML), env: { PORT: port } }),
+      );
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain('server.port');
       expect(problems[0]).toContain('PORT');
@@ -170,7 +179,9 @@ describe('loadConfig', () => {
     ['NETWATCH_LOAD_EXAMPLE', 'on', 'inventory.loadExampleOnEmpty'],
     ['NETWATCH_DB_LOG_SQL', 'TRUE1', 'database.logSql'],
   ])('refuses a bad boolean %s=%s naming %s', (env, value, path) => {
-    const problems = problemsOf(() => loadConfig({ file: yamlFile(VALID_YAML), env: { [env]: value } }));
+    const problems = problemsOf(() =>
+      loadConfig({ file: yamlFile(VALID_YAML), env: { [env]: value } }),
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(path);
     expect(problems[0]).toContain(env);
@@ -184,17 +195,18 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it.each([
-    'mysql://root@127.0.0.1/netwatch',
-    'http://127.0.0.1:5432/netwatch',
-    'not a url',
-  ])('refuses DATABASE_URL=%s', (url) => {
-    const problems = problemsOf(() => loadConfig({ file: yamlFile(VALID_YAML), env: { DATABASE_URL: url } }));
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('database.url');
-    expect(problems[0]).toContain('DATABASE_URL');
-    expect(problems[0]).toContain('postgres');
-  });
+  it.each(['mysql://root@127.0.0.1/netwatch', 'http://127.0.0.1:5432/netwatch', 'not a url'])(
+    'refuses DATABASE_URL=%s',
+    (url) => {
+      const problems = problemsOf(() =>
+        loadConfig({ file: yamlFile(VALID_YAML), env: { DATABASE_URL: url } }),
+      );
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('database.url');
+      expect(problems[0]).toContain('DATABASE_URL');
+      expect(problems[0]).toContain('postgres');
+    },
+  );
 
   it('refuses a secret key that is not 32 bytes, and accepts one that is', () => {
     const file = yamlFile(VALID_YAML);
@@ -231,7 +243,10 @@ describe('loadConfig', () => {
   it('reports every problem at once', () => {
     const file = yamlFile(`${VALID_YAML}\nextra: 1\n`);
     const problems = problemsOf(() =>
-      loadConfig({ file, env: { PORT: 'x', NETWATCH_DB_LOG_SQL: 'maybe', NETWATCH_LOG_LEVEL: 'loud' } }),
+      loadConfig({
+        file,
+        env: { PORT: 'x', NETWATCH_DB_LOG_SQL: 'maybe', NETWATCH_LOG_LEVEL: 'loud' },
+      }),
     );
     expect(problems).toHaveLength(4);
     for (const key of ['extra', 'server.port', 'database.logSql', 'log.level']) {

@@ -156,13 +156,11 @@ export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
     else setPath(result, setting.path, value);
   }
   const config = result as unknown as NetwatchConfig;
-  if (!problems.length && !config.dataDir) problems.push('dataDir: must not be empty');
-  if (
-    !problems.length &&
-    config.secrets.key &&
-    Buffer.from(config.secrets.key, 'base64').length !== 32
-  ) {
-    problems.push('secrets.key: must be base64 of exactly 32 bytes');
+  // Checked even when other keys are bad, so one run reports every problem.
+  if (config.dataDir === '') problems.push('dataDir: must not be empty');
+  const key = config.secrets?.key;
+  if (key && Buffer.from(key, 'base64').length !== 32) {
+    problems.push('secrets.key (NETWATCH_SECRET_KEY): must be base64 of exactly 32 bytes');
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

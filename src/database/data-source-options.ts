@@ -19,7 +19,9 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     poolSize: settings.poolSize ?? 10,
-    logging: settings.logSql ? ['query', 'error'] : ['error'],
+    // Failed statements are mapped to domain errors or logged by the HTTP error filter; TypeORM's
+    // own error log would print statement parameters (import content) to the console.
+    logging: settings.logSql ? ['query', 'error'] : false,
     applicationName: 'netwatch',
   };
 }

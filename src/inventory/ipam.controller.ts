@@ -68,7 +68,7 @@ export class IpamController {
         'o.address && :net::cidr AND inet(host(o.address)) <<= :net::cidr',
         { net: prefix.prefix },
       )
-      .orderBy('o.address')
+      .orderBy('inet(host(o.address))') // host order, whatever each address's mask
       .take(take)
       .skip(skip)
       .getManyAndCount();

@@ -225,10 +225,7 @@ describe('unit tree integrity', () => {
     ]);
   });
 
-  // BUG (src/common/database-errors.ts): ON DELETE RESTRICT foreign keys fail with SQLSTATE
-  // 23001 (restrict_violation, detail "is referenced from table"), which mapDatabaseError does
-  // not handle, so the API answers 500 instead of 409. Remove `.failing` once fixed.
-  it.failing('answers 409 conflict when deleting a unit a device still refers to', async () => {
+  it('answers 409 conflict when deleting a unit a device still refers to', async () => {
     const unit = await api.unit(`${tag}R`);
     await api.device(`${tag}ref`, unit.id);
     const error = await api.error('delete', `/api/units/${String(unit.id)}`, 409);
@@ -236,7 +233,7 @@ describe('unit tree integrity', () => {
     expect(fieldsOf(error)).toEqual(['id']);
   });
 
-  it.failing('answers 409 conflict when deleting a unit that still has child units', async () => {
+  it('answers 409 conflict when deleting a unit that still has child units', async () => {
     const parent = await api.unit(`${tag}CP`, { kind: 'province' });
     await api.unit(`${tag}CC`, { kind: 'district', parentId: parent.id });
     const error = await api.error('delete', `/api/units/${String(parent.id)}`, 409);
@@ -368,9 +365,7 @@ describe('pagination and sorting', () => {
     expect(error.details[0].message).toContain('NO-SUCH-SITE');
   });
 
-  // BUG (src/inventory/resources/helpers.ts refFilter): the problem names the SQL column
-  // (`site_id`; `interface_id` for ip-addresses?device=) instead of the query parameter.
-  it.failing('names the query parameter of an unknown referenced object', async () => {
+  it('names the query parameter of an unknown referenced object', async () => {
     const error = await api.error('get', '/api/devices?site=NO-SUCH-SITE', 400);
     expect(fieldsOf(error)).toEqual(['site']);
   });
@@ -590,10 +585,26 @@ describe('IP address validation and IPAM', () => {
     expect(error.details[0].message).toMatch(/IPv4-mapped/);
   });
 
-  // BUG (src/common/ip.ts parse): `Address6.is4()` only reports dotted-quad notation, so the
-  // same IPv4-mapped address written in hex is accepted. Remove `.failing` once fixed.
-  it.failing('refuses IPv4-mapped IPv6 written in hex (::ffff:c633:6407)', async () => {
+  it('refuses IPv4-mapped IPv6 written in hex (::ffff:c633:6407)', async () => {
     await api.error('post', '/api/ip-addresses', 400, { address: '::ffff:c633:6407/128' });
+  });
+
+  it('stores a full-length address in canonical form; re-sending it changes nothing', async () => {
+    const created = await api.create('ip-addresses', { address: '203.0.113.50/32' });
+    expect(created).toMatchObject({ address: '203.0.113.50', family: 4 });
+    const id = String(created.id);
+    for (const address of ['203.0.113.50/32', '203.0.113.50']) {
+      expect(await api.patch('ip-addresses', id, { address })).toEqual(created);
+    }
+    const v6 = await api.create('ip-addresses', { address: '2001:DB8:E1:0::50/128' });
+    expect(v6).toMatchObject({ address: '2001:db8:e1::50', family: 6 });
+    expect(await api.patch('ip-addresses', String(v6.id), { address: '2001:db8:e1::50' })).toEqual(
+      v6,
+    );
+    expect((await api.changes('ip_address', id)).map((e) => e.action)).toEqual(['create']);
+    expect((await api.changes('ip_address', String(v6.id))).map((e) => e.action)).toEqual([
+      'create',
+    ]);
   });
 
   it('refuses a duplicate prefix, however it is written (409 prefix)', async () => {

@@ -387,6 +387,13 @@ describe.each(CASES)('$path contract', (rc) => {
     expect(await api.get(rc.path, id)).toEqual(created);
   });
 
+  it('answers a PATCH repeating the create body with the unchanged object, logging nothing', async () => {
+    await sleep(5);
+    expect(await api.patch(rc.path, id, s.create)).toEqual(created);
+    expect(await api.get(rc.path, id)).toEqual(created);
+    expect((await api.changes(rc.objectType, id)).map((e) => e.action)).toEqual(['create']);
+  });
+
   it('lists it with the total grown by one', async () => {
     const page = await api.list(rc.path, { limit: 500 });
     expect(page.total).toBe(totalBefore + 1);

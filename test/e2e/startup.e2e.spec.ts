@@ -17,7 +17,11 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
   let output = '';
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      { cwd: root },
+    );
     dataDir = mkdtempSync(join(tmpdir(), 'netwatch-start-'));
     port = await freePort();
   }, 120_000);
@@ -27,7 +31,8 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const postmasterPid = () => Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const postmasterPid = () =>
+    Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const alive = (pid: number) => {
     try {
       process.kill(pid, 0);
@@ -38,9 +43,18 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
   };
 
   it('serves /health and the example inventory, then shuts down cleanly on SIGTERM', async () => {
-    const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', NETWATCH_DATA_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NETWATCH_DATA_DIR: dataDir,
+    };
     delete env.DATABASE_URL;
-    child = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
 
@@ -59,11 +73,15 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
     }
     expect(health.status).toBe('ok');
 
-    const units = (await (await fetch(`http://127.0.0.1:${port}/api/units?q=bao%20loc&kind=district`)).json()) as {
+    const units = (await (
+      await fetch(`http://127.0.0.1:${port}/api/units?q=bao%20loc&kind=district`)
+    ).json()) as {
       items: { code: string; name: string }[];
     };
     expect(units.items.map((u) => u.name)).toContain('Thành phố Bảo Lộc');
-    const services = (await (await fetch(`http://127.0.0.1:${port}/api/services?q=www.lamdong.gov.vn`)).json()) as {
+    const services = (await (
+      await fetch(`http://127.0.0.1:${port}/api/services?q=www.lamdong.gov.vn`)
+    ).json()) as {
       total: number;
     };
     expect(services.total).toBeGreaterThan(0);
@@ -72,7 +90,9 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
 
     const pgPid = postmasterPid();
     expect(alive(pgPid)).toBe(true);
-    const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child?.on('exit', (code) => resolve(code)),
+    );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output).toContain('stopped cleanly');

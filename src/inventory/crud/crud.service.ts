@@ -78,7 +78,7 @@ export class CrudService<E extends InventoryEntity> {
           { field: key, message: `${key} must be one of ${spec.values.join(', ')}` },
         ]);
       }
-      const value = spec.parse ? await spec.parse(raw, em) : raw;
+      const value = spec.parse ? await spec.parse(raw, em, key) : raw;
       const param = `f_${key}`;
       qb.andWhere(spec.sql.replace(/:value\b/g, `:${param}`), { [param]: value });
     }

@@ -15,8 +15,8 @@ export interface FilterSpec {
   values?: readonly string[];
   /** SQL condition on alias `o` using the named parameter `:value`. */
   sql: string;
-  /** Converts the query-string value (e.g. a device name to its id); returns a problem text if invalid. */
-  parse?: (raw: string, em: EntityManager) => Promise<unknown>;
+  /** Converts the query-string value (e.g. a device name to its id); throws a ValidationError naming `param` if invalid. */
+  parse?: (raw: string, em: EntityManager, param: string) => Promise<unknown>;
 }
 
 /**

@@ -32,14 +32,14 @@ export function refFilter(
   return {
     description,
     sql,
-    parse: async (raw: string, em: EntityManager) => {
+    parse: async (raw: string, em: EntityManager, param: string) => {
       const rows: { id: string }[] = await em.query(
         `SELECT id FROM ${table} WHERE ${UUID.test(raw) ? 'id' : keyColumn} = $1`,
         [raw],
       );
       if (!rows.length) {
         throw new ValidationError(`unknown ${table}`, [
-          { field: column, message: `no ${table} ${raw}` },
+          { field: param, message: `${param}: no ${table} ${raw}` },
         ]);
       }
       return rows[0].id;

@@ -21,10 +21,10 @@ export const prefixResource: ResourceDefinition<Prefix> = {
     within: {
       description: 'Prefixes inside this network (e.g. 2001:db8:100::/48)',
       sql: 'o.prefix << :value::cidr',
-      parse: async (raw) => {
+      parse: async (raw, _em, param) => {
         const p = parsePrefix(raw);
         if (typeof p === 'string')
-          throw new ValidationError('invalid filter', [problem('within', `within ${p}`)]);
+          throw new ValidationError('invalid filter', [problem(param, `${param} ${p}`)]);
         return p.network;
       },
     },
