@@ -10,7 +10,7 @@ import { DomainError } from './common/errors';
 import { runWithActor } from './common/request-context';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { InventoryExporter } from './inventory/import/exporter';
-import { ImportReport, InventoryImporter } from './inventory/import/importer';
+import { ImportReport, InventoryImporter, readImportFiles } from './inventory/import/importer';
 import { logLevels, RunningService, startService } from './service';
 
 /** Starts what a one-shot command needs (database, migrations; no HTTP) and always stops it. */
@@ -100,6 +100,8 @@ inventory
   .action(async (files: string[], opts: { dryRun?: boolean; json?: boolean }) => {
     try {
       const input = files.map((f) => ({ name: f, content: readFileSync(resolve(f)) }));
+      // Refuse a malformed file before connecting to (or starting) a database.
+      readImportFiles(input, loadConfig().inventory.importMaxBytes);
       const report = await withService(async (service) => {
         const importer = service.app.get(InventoryImporter);
         const bar =

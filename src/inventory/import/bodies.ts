@@ -8,6 +8,8 @@ export interface Reference {
   sourceKey: string;
   target: RecordType;
   key: string;
+  /** For interface references: the device part, so an unknown device is named as such. */
+  device?: { sourceKey: string; key: string };
 }
 
 /** Defaults for fields a file may leave out (the file describes each object fully). */
@@ -83,12 +85,13 @@ export function referencesOf(record: SourceRecord): Reference[] {
     const device = s(d[deviceKey]);
     const name = s(d[ifKey]);
     if (device === undefined && name === undefined) return;
-    add(
+    refs.push({
       bodyField,
-      name === undefined ? ifKey : deviceKey,
-      'interface',
-      `${device ?? ''}/${name ?? ''}`,
-    );
+      sourceKey: name === undefined ? deviceKey : ifKey,
+      target: 'interface',
+      key: `${device ?? ''}/${name ?? ''}`,
+      device: device === undefined ? undefined : { sourceKey: deviceKey, key: device },
+    });
   };
   switch (record.type) {
     case 'unit':

@@ -59,7 +59,7 @@ export function readCsv(
   const byColumn = new Map(spec.fields.map((f) => [f.column, f]));
   const problems: FieldProblem[] = [];
   let header: string[] = [];
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  let rows: { record: Record<string, string>; info: { bytes: number }; raw: string }[];
   try {
     rows = parse(text, {
       columns: (names: string[]) => {
@@ -69,8 +69,9 @@ export function readCsv(
       skip_empty_lines: true,
       trim: true,
       info: true,
+      raw: true,
       bom: true,
-    }) as { record: Record<string, string>; info: { lines: number } }[];
+    }) as { record: Record<string, string>; info: { bytes: number }; raw: string }[];
   } catch (err) {
     const e = err as Error & { lines?: number };
     return { records: [], problems: [fileProblem(file, e.lines, `CSV syntax: ${e.message}`)] };
@@ -94,15 +95,33 @@ export function readCsv(
   }
   if (problems.length) return { records: [], problems };
 
+  // csv-parse reports the line where a record ends and counts a CRLF inside quotes twice; the
+  // line people look for is where the record starts, so count newlines up to its first byte.
+  const bytes = Buffer.from(text.replace(/^\uFEFF/, ''), 'utf8');
+  let scanned = 0;
+  let line = 1;
+  const startLine = (endByte: number, raw: string) => {
+    // Skipped blank lines before the record are part of its raw text: start at its first character.
+    const leading = raw.length - raw.trimStart().length;
+    const start = endByte - Buffer.byteLength(raw, 'utf8') + Buffer.byteLength(raw.slice(0, leading), 'utf8');
+    for (; scanned < start; scanned++) if (bytes[scanned] === 0x0a) line++;
+    return line;
+  };
   const records: SourceRecord[] = [];
-  for (const { record: row, info } of rows) {
-    const record: SourceRecord = { type, format: 'csv', file, line: info.lines, data: {} };
+  for (const { record: row, info, raw } of rows) {
+    const record: SourceRecord = {
+      type,
+      format: 'csv',
+      file,
+      line: startLine(info.bytes, raw),
+      data: {},
+    };
     for (const [column, cell] of Object.entries(row)) {
       const field = byColumn.get(column);
       if (!field || cell === '' || cell === undefined) continue;
       const { value, problem } = convert(field.kind, cell);
       if (problem)
-        problems.push({ file, line: info.lines, field: column, message: `${column} ${problem}` });
+        problems.push({ file, line: record.line, field: column, message: `${column} ${problem}` });
       else record.data[field.key] = value;
     }
     records.push(record);

@@ -55,7 +55,8 @@ export function decodeImportFile(name: string, content: Buffer | string, maxByte
   if (bad >= 0) {
     const before = bytes.subarray(0, bad);
     const line = before.filter((c) => c === 0x0a).length + 1;
-    const column = bad - (before.lastIndexOf(0x0a) + 1) + 1;
+    // Characters, not bytes: everything before the bad byte is valid UTF-8.
+    const column = before.subarray(before.lastIndexOf(0x0a) + 1).toString('utf8').length + 1;
     throw new ValidationError(`${name} is not UTF-8`, [
       fileProblem(
         name,

@@ -66,6 +66,36 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * Decodes and parses import files without touching the database, so the CLI can refuse a
+ * malformed file before it connects. Throws one ValidationError listing every problem found.
+ */
+export function readImportFiles(files: ImportFile[], maxBytes: number): SourceRecord[] {
+  if (!files.length)
+    throw new ValidationError('nothing to import', [
+      { field: 'files', message: 'files must not be empty' },
+    ]);
+  const records: SourceRecord[] = [];
+  const problems: FieldProblem[] = [];
+  for (const file of files) {
+    const text = decodeImportFile(file.name, file.content, maxBytes);
+    const isYaml = /\.ya?ml$/i.test(file.name);
+    if (!isYaml && !/\.csv$/i.test(file.name)) {
+      problems.push({
+        file: file.name,
+        field: '(file)',
+        message: 'the file name must end in .yaml, .yml or .csv',
+      });
+      continue;
+    }
+    const result = isYaml ? readYaml(file.name, text) : readCsv(file.name, text);
+    records.push(...result.records);
+    problems.push(...result.problems);
+  }
+  if (problems.length) throw rejected(problems);
+  return records;
+}
+
 /** At most this many problems are listed; the message says how many there were. */
 const MAX_PROBLEMS = 200;
 /** A placeholder id for references to objects that the file itself creates. */
@@ -111,29 +141,7 @@ export class InventoryImporter {
 
   /** Parses every file; throws one ValidationError listing every syntax-level problem. */
   read(files: ImportFile[]): SourceRecord[] {
-    if (!files.length)
-      throw new ValidationError('nothing to import', [
-        { field: 'files', message: 'files must not be empty' },
-      ]);
-    const records: SourceRecord[] = [];
-    const problems: FieldProblem[] = [];
-    for (const file of files) {
-      const text = decodeImportFile(file.name, file.content, this.config.inventory.importMaxBytes);
-      const isYaml = /\.ya?ml$/i.test(file.name);
-      if (!isYaml && !/\.csv$/i.test(file.name)) {
-        problems.push({
-          file: file.name,
-          field: '(file)',
-          message: 'the file name must end in .yaml, .yml or .csv',
-        });
-        continue;
-      }
-      const result = isYaml ? readYaml(file.name, text) : readCsv(file.name, text);
-      records.push(...result.records);
-      problems.push(...result.problems);
-    }
-    if (problems.length) throw rejected(problems);
-    return records;
+    return readImportFiles(files, this.config.inventory.importMaxBytes);
   }
 
   async import(files: ImportFile[], options: ImportOptions = {}): Promise<ImportReport> {
@@ -192,7 +200,19 @@ export class InventoryImporter {
           index.get(ref.target, ref.key) ??
           (inFile.get(ref.target)!.has(ref.key) ? PENDING_ID : undefined);
         if (known) ids[ref.bodyField] = known;
-        else
+        else if (
+          ref.device &&
+          !index.get('device', ref.device.key) &&
+          !inFile.get('device')!.has(ref.device.key)
+        ) {
+          problems.push(
+            recordProblem(
+              r,
+              ref.device.sourceKey,
+              `refers to device "${ref.device.key}", which is neither in the import nor stored`,
+            ),
+          );
+        } else {
           problems.push(
             recordProblem(
               r,
@@ -200,6 +220,7 @@ export class InventoryImporter {
               `refers to ${ref.target} "${ref.key}", which is neither in the import nor stored`,
             ),
           );
+        }
       }
       const dto = plainToInstance(RESOURCE_OF[r.type].createDto, bodyOf(r, ids));
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });

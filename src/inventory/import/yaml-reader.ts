@@ -58,9 +58,11 @@ export function readYaml(file: string, text: string): ReadResult {
     if (v === null || v === undefined || v === '') return {};
     switch (kind) {
       case 'string':
-        return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
-          ? { value: String(v) }
-          : { problem: 'must be text' };
+        if (typeof v === 'string') return { value: v };
+        // An unquoted `+84909000001` or `0012` is a number to YAML; keep what was written.
+        if (typeof v === 'number' || typeof v === 'boolean')
+          return { value: node.source ?? String(v) };
+        return { problem: 'must be text' };
       case 'int':
         return typeof v === 'number' && Number.isInteger(v)
           ? { value: v }
