@@ -103,7 +103,8 @@ export function readCsv(
   const startLine = (endByte: number, raw: string) => {
     // Skipped blank lines before the record are part of its raw text: start at its first character.
     const leading = raw.length - raw.trimStart().length;
-    const start = endByte - Buffer.byteLength(raw, 'utf8') + Buffer.byteLength(raw.slice(0, leading), 'utf8');
+    const start =
+      endByte - Buffer.byteLength(raw, 'utf8') + Buffer.byteLength(raw.slice(0, leading), 'utf8');
     for (; scanned < start; scanned++) if (bytes[scanned] === 0x0a) line++;
     return line;
   };
