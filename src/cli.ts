@@ -5,7 +5,9 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { runDnsCheck, UsageError } from './check/dns-check';
+import { COLOUR, formatScorecard, PLAIN } from './check/dns-scorecard';
 import { DomainError } from './common/errors';
 import { runWithActor } from './common/request-context';
 import { ConfigError, loadConfig } from './config/config.loader';
@@ -78,6 +80,9 @@ function fail(err: unknown): never {
 const program = new Command('netwatch')
   .description('NetWatch: network inventory and IPv6/DNSSEC compliance monitor (one-shot commands)')
   .showHelpAfterError()
+  // Usage errors (unknown option, missing argument) exit with 2, help with 0; set before the
+  // subcommands are added so they inherit it.
+  .exitOverride()
   .addHelpText(
     'after',
     '\nThe database is DATABASE_URL if set, else the embedded PostgreSQL under NETWATCH_DATA_DIR (./data);\n' +
@@ -165,6 +170,87 @@ inventory
     }
   });
 
+const check = program
+  .command('check')
+  .description('one-shot checks printed as a scorecard (no database needed)');
+
+check
+  .command('dns')
+  .description(
+    'DNS and DNSSEC scorecard of a name: chain of trust, signature expiry, name servers over IPv4/IPv6',
+  )
+  .argument('<name>', 'domain name, e.g. www.lamdong.gov.vn')
+  .option('--type <type>', 'record type to ask for (A, AAAA, MX, TXT, ...)', 'A')
+  .option(
+    '--server <host:port>',
+    'send every query to this server (IP literal; [IPv6]:PORT); default: the system resolver',
+  )
+  .option(
+    '--trust-anchor <file>',
+    'DS or DNSKEY records in zone-file format (default: config/dnssec/root-anchors.txt)',
+  )
+  .option('--now <iso-8601>', 'judge signature validity at this time instead of now')
+  .option('--ns-port <port>', 'DNS port of the name servers (default: the --server port, else 53)')
+  .option('--expiry-days <days>', 'warn about signatures expiring within this many days', '14')
+  .option('--timeout <ms>', 'per-query timeout in milliseconds', '3000')
+  .option('--json', 'print one JSON object instead of the scorecard')
+  .addHelpText(
+    'after',
+    '\nExit code: 0 when the answer is secure or insecure, 1 when bogus or indeterminate, 2 for usage errors.\n' +
+      'NETWATCH_PROBE_SCOPE (CIDRs) limits where queries may be sent.',
+  )
+  .action(
+    async (
+      name: string,
+      opts: {
+        type: string;
+        server?: string;
+        trustAnchor?: string;
+        now?: string;
+        nsPort?: string;
+        expiryDays: string;
+        timeout: string;
+        json?: boolean;
+      },
+    ) => {
+      const int = (text: string | undefined, flag: string, min: number, max: number) => {
+        if (text === undefined) return undefined;
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < min || n > max)
+          throw new UsageError(
+            `${flag} must be a whole number from ${min} to ${max}, got "${text}"`,
+          );
+        return n;
+      };
+      try {
+        const report = await runDnsCheck(name, {
+          type: opts.type,
+          server: opts.server,
+          trustAnchor: opts.trustAnchor,
+          now: opts.now,
+          nsPort: int(opts.nsPort, '--ns-port', 1, 65535),
+          expiryDays: int(opts.expiryDays, '--expiry-days', 0, 3650),
+          timeoutMs: int(opts.timeout, '--timeout', 1, 60000),
+          scope: process.env.NETWATCH_PROBE_SCOPE,
+        });
+        const colour = process.stdout.isTTY && !process.env.NO_COLOR;
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : formatScorecard(report, colour ? COLOUR : PLAIN),
+        );
+        process.exitCode =
+          report.dnssec.status === 'secure' || report.dnssec.status === 'insecure' ? 0 : 1;
+      } catch (err) {
+        if (err instanceof UsageError) {
+          process.stderr.write(`error: ${err.message}\n`);
+          process.exit(2);
+        }
+        fail(err);
+      }
+    },
+  );
+
 program
   .command('migrate')
   .description('apply pending database migrations and exit')
@@ -177,4 +263,7 @@ program
     }
   });
 
-program.parseAsync(process.argv).catch(fail);
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  fail(err);
+});
