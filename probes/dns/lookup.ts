@@ -20,6 +20,8 @@ export class ServerLookup implements DnsLookup {
       dnssecOk: true,
       ...this.settings,
     });
-    return result.ok ? { ok: true, message: result.message } : { ok: false, error: `${result.error.code}: ${result.error.message}` };
+    return result.ok
+      ? { ok: true, message: result.message }
+      : { ok: false, error: `${result.error.code}: ${result.error.message}` };
   }
 }

@@ -36,10 +36,12 @@ interface DecodedWithRcode extends dnsPacket.DecodedPacket {
  */
 export function decodeMessage(buf: Buffer): DnsMessage {
   if (buf.length < 12) throw new MalformedMessageError(`message too short (${buf.length} bytes)`);
-  if (buf.length > MAX_MESSAGE_BYTES) throw new MalformedMessageError(`message too long (${buf.length} bytes)`);
+  if (buf.length > MAX_MESSAGE_BYTES)
+    throw new MalformedMessageError(`message too long (${buf.length} bytes)`);
   // Each record needs at least 11 bytes; counts that cannot fit are lies, refuse before decoding.
   const counts = [4, 6, 8, 10].map((o) => buf.readUInt16BE(o));
-  if (counts[0] > 1) throw new MalformedMessageError(`question count ${counts[0]} (expected 0 or 1)`);
+  if (counts[0] > 1)
+    throw new MalformedMessageError(`question count ${counts[0]} (expected 0 or 1)`);
   if ((counts[1] + counts[2] + counts[3]) * 11 > buf.length) {
     throw new MalformedMessageError('record counts exceed the message size');
   }
@@ -49,7 +51,8 @@ export function decodeMessage(buf: Buffer): DnsMessage {
   } catch (err) {
     throw new MalformedMessageError(`cannot decode: ${(err as Error).message}`);
   }
-  const split = (list: dnsPacket.Answer[] | undefined) => (list ?? []).filter((r): r is DnsRecord => r.type !== 'OPT');
+  const split = (list: dnsPacket.Answer[] | undefined) =>
+    (list ?? []).filter((r): r is DnsRecord => r.type !== 'OPT');
   const opt = (packet.additionals ?? []).find((r): r is dnsPacket.OptAnswer => r.type === 'OPT');
   const q = packet.questions?.[0];
   return {
@@ -106,7 +109,13 @@ export function encodeQuery(o: QueryOptions): Buffer {
     type: 'query',
     id: o.id,
     flags,
-    questions: [{ name: normalizeName(o.name) === '.' ? '.' : normalizeName(o.name), type: o.type as dnsPacket.RecordType, class: 'IN' }],
+    questions: [
+      {
+        name: normalizeName(o.name) === '.' ? '.' : normalizeName(o.name),
+        type: o.type as dnsPacket.RecordType,
+        class: 'IN',
+      },
+    ],
     additionals: [
       {
         type: 'OPT',

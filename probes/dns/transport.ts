@@ -1,7 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { isIP, Socket } from 'node:net';
-import { decodeMessage, DnsMessage, encodeQuery, MalformedMessageError, normalizeName } from './message';
+import {
+  decodeMessage,
+  DnsMessage,
+  encodeQuery,
+  MalformedMessageError,
+  normalizeName,
+} from './message';
 
 export type AddressFamily = 4 | 6;
 
@@ -23,7 +29,8 @@ export interface QuerySettings {
   signal?: AbortSignal;
 }
 
-export type QueryErrorCode = 'timeout' | 'aborted' | 'network' | 'malformed' | 'mismatch' | 'truncated' | 'bad_server';
+export type QueryErrorCode =
+  'timeout' | 'aborted' | 'network' | 'malformed' | 'mismatch' | 'truncated' | 'bad_server';
 
 export type QueryResult =
   | { ok: true; message: DnsMessage; protocol: 'udp' | 'tcp'; family: AddressFamily; rttMs: number }
@@ -31,10 +38,22 @@ export type QueryResult =
 
 /** The one I/O seam of the DNS code: tests and benchmarks may swap it. */
 export interface DnsTransport {
-  query(server: DnsServer, name: string, type: string, settings?: QuerySettings): Promise<QueryResult>;
+  query(
+    server: DnsServer,
+    name: string,
+    type: string,
+    settings?: QuerySettings,
+  ): Promise<QueryResult>;
 }
 
-const DEFAULTS = { recursionDesired: true, checkingDisabled: true, dnssecOk: true, protocol: 'auto', udpPayloadSize: 1232, timeoutMs: 3000 } as const;
+const DEFAULTS = {
+  recursionDesired: true,
+  checkingDisabled: true,
+  dnssecOk: true,
+  protocol: 'auto',
+  udpPayloadSize: 1232,
+  timeoutMs: 3000,
+} as const;
 
 class QueryFailure extends Error {
   constructor(
@@ -46,9 +65,15 @@ class QueryFailure extends Error {
 }
 
 /** Combines the caller's signal and our timeout; `cleanup` must be called. */
-function deadline(timeoutMs: number, outer?: AbortSignal): { signal: AbortSignal; cleanup(): void } {
+function deadline(
+  timeoutMs: number,
+  outer?: AbortSignal,
+): { signal: AbortSignal; cleanup(): void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new QueryFailure('timeout', `no answer within ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new QueryFailure('timeout', `no answer within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   const onAbort = () => controller.abort(new QueryFailure('aborted', 'aborted by the caller'));
   if (outer?.aborted) onAbort();
   else outer?.addEventListener('abort', onAbort, { once: true });
@@ -62,14 +87,24 @@ function deadline(timeoutMs: number, outer?: AbortSignal): { signal: AbortSignal
 }
 
 function checkAnswer(message: DnsMessage, id: number, name: string, type: string): void {
-  if (message.id !== id) throw new QueryFailure('mismatch', `answer id ${message.id} does not match query id ${id}`);
+  if (message.id !== id)
+    throw new QueryFailure('mismatch', `answer id ${message.id} does not match query id ${id}`);
   const q = message.question;
   if (q && (q.name !== normalizeName(name) || q.type !== type)) {
-    throw new QueryFailure('mismatch', `answer is for ${q.name} ${q.type}, not ${normalizeName(name)} ${type}`);
+    throw new QueryFailure(
+      'mismatch',
+      `answer is for ${q.name} ${q.type}, not ${normalizeName(name)} ${type}`,
+    );
   }
 }
 
-function udpQuery(server: DnsServer, family: AddressFamily, query: Buffer, signal: AbortSignal, accept: (m: DnsMessage) => void): Promise<DnsMessage> {
+function udpQuery(
+  server: DnsServer,
+  family: AddressFamily,
+  query: Buffer,
+  signal: AbortSignal,
+  accept: (m: DnsMessage) => void,
+): Promise<DnsMessage> {
   return new Promise((resolve, reject) => {
     const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
     const done = (fn: () => void) => {
@@ -89,7 +124,11 @@ function udpQuery(server: DnsServer, family: AddressFamily, query: Buffer, signa
         done(() => resolve(message));
       } catch (err) {
         if (err instanceof QueryFailure && err.code === 'mismatch') return; // keep waiting for ours
-        done(() => reject(err instanceof MalformedMessageError ? new QueryFailure('malformed', err.message) : err));
+        done(() =>
+          reject(
+            err instanceof MalformedMessageError ? new QueryFailure('malformed', err.message) : err,
+          ),
+        );
       }
     });
     socket.send(query, server.port, server.address, (err) => {
@@ -98,7 +137,12 @@ function udpQuery(server: DnsServer, family: AddressFamily, query: Buffer, signa
   });
 }
 
-function tcpQuery(server: DnsServer, query: Buffer, signal: AbortSignal, maxBytes = 65535 + 2): Promise<DnsMessage> {
+function tcpQuery(
+  server: DnsServer,
+  query: Buffer,
+  signal: AbortSignal,
+  maxBytes = 65535 + 2,
+): Promise<DnsMessage> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     let received = Buffer.alloc(0);
@@ -112,7 +156,10 @@ function tcpQuery(server: DnsServer, query: Buffer, signal: AbortSignal, maxByte
     socket.on('error', (err) => done(() => reject(new QueryFailure('network', err.message))));
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
-      if (received.length > maxBytes) return done(() => reject(new QueryFailure('malformed', 'TCP answer longer than its length prefix allows')));
+      if (received.length > maxBytes)
+        return done(() =>
+          reject(new QueryFailure('malformed', 'TCP answer longer than its length prefix allows')),
+        );
       if (received.length < 2) return;
       const length = received.readUInt16BE(0);
       if (received.length < length + 2) return;
@@ -120,10 +167,18 @@ function tcpQuery(server: DnsServer, query: Buffer, signal: AbortSignal, maxByte
         const message = decodeMessage(received.subarray(2, 2 + length));
         done(() => resolve(message));
       } catch (err) {
-        done(() => reject(err instanceof MalformedMessageError ? new QueryFailure('malformed', err.message) : err));
+        done(() =>
+          reject(
+            err instanceof MalformedMessageError ? new QueryFailure('malformed', err.message) : err,
+          ),
+        );
       }
     });
-    socket.on('end', () => done(() => reject(new QueryFailure('malformed', 'connection closed before a complete answer'))));
+    socket.on('end', () =>
+      done(() =>
+        reject(new QueryFailure('malformed', 'connection closed before a complete answer')),
+      ),
+    );
     socket.connect({ host: server.address, port: server.port }, () => {
       const prefix = Buffer.alloc(2);
       prefix.writeUInt16BE(query.length);
@@ -138,13 +193,31 @@ function tcpQuery(server: DnsServer, query: Buffer, signal: AbortSignal, maxByte
  * back so the validator can say why it is bogus), TCP retry when the UDP answer is truncated.
  */
 export class UdpTcpTransport implements DnsTransport {
-  async query(server: DnsServer, name: string, type: string, settings: QuerySettings = {}): Promise<QueryResult> {
+  async query(
+    server: DnsServer,
+    name: string,
+    type: string,
+    settings: QuerySettings = {},
+  ): Promise<QueryResult> {
     const s = { ...DEFAULTS, ...settings };
     const ipVersion = isIP(server.address);
-    if (ipVersion === 0) return { ok: false, family: null, error: { code: 'bad_server', message: `${server.address} is not an IP address` } };
+    if (ipVersion === 0)
+      return {
+        ok: false,
+        family: null,
+        error: { code: 'bad_server', message: `${server.address} is not an IP address` },
+      };
     const family = ipVersion as AddressFamily;
     const id = randomInt(0, 65536);
-    const query = encodeQuery({ id, name, type, recursionDesired: s.recursionDesired, checkingDisabled: s.checkingDisabled, dnssecOk: s.dnssecOk, udpPayloadSize: s.udpPayloadSize });
+    const query = encodeQuery({
+      id,
+      name,
+      type,
+      recursionDesired: s.recursionDesired,
+      checkingDisabled: s.checkingDisabled,
+      dnssecOk: s.dnssecOk,
+      udpPayloadSize: s.udpPayloadSize,
+    });
     const { signal, cleanup } = deadline(s.timeoutMs, s.signal);
     const started = performance.now();
     try {
@@ -155,14 +228,16 @@ export class UdpTcpTransport implements DnsTransport {
           : await udpQuery(server, family, query, signal, (m) => checkAnswer(m, id, name, type));
       if (protocol === 'tcp') checkAnswer(message, id, name, type);
       if (message.flags.tc && protocol === 'udp') {
-        if (s.protocol === 'udp') throw new QueryFailure('truncated', 'answer truncated and TCP not allowed');
+        if (s.protocol === 'udp')
+          throw new QueryFailure('truncated', 'answer truncated and TCP not allowed');
         protocol = 'tcp';
         message = await tcpQuery(server, query, signal);
         checkAnswer(message, id, name, type);
       }
       return { ok: true, message, protocol, family, rttMs: performance.now() - started };
     } catch (err) {
-      const failure = err instanceof QueryFailure ? err : new QueryFailure('network', (err as Error).message);
+      const failure =
+        err instanceof QueryFailure ? err : new QueryFailure('network', (err as Error).message);
       return { ok: false, family, error: { code: failure.code, message: failure.message } };
     } finally {
       cleanup();

@@ -50,8 +50,12 @@ export function parseServer(text: string): DnsServer {
       ? [text, undefined]
       : (text.split(':') as [string, string | undefined]);
   const n = port === undefined ? 53 : Number(port);
-  if (!isIP(host)) throw new UsageError(`--server must be an IP address (HOST:PORT or [IPv6]:PORT), got "${text}"`);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--server port must be 1-65535, got "${port}"`);
+  if (!isIP(host))
+    throw new UsageError(
+      `--server must be an IP address (HOST:PORT or [IPv6]:PORT), got "${text}"`,
+    );
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new UsageError(`--server port must be 1-65535, got "${port}"`);
   return { address: host, port: n };
 }
 
@@ -65,19 +69,23 @@ function systemResolver(): DnsServer {
   }
   const line = text.split('\n').find((l) => /^\s*nameserver\s+\S+/.test(l));
   const address = line?.trim().split(/\s+/)[1];
-  if (!address || !isIP(address)) throw new UsageError('no --server given and /etc/resolv.conf names no resolver');
+  if (!address || !isIP(address))
+    throw new UsageError('no --server given and /etc/resolv.conf names no resolver');
   return { address, port: 53 };
 }
 
 /** Runs the DNS/DNSSEC scorecard for one name: validation with diagnostics, then the zone's name servers. */
 export async function runDnsCheck(name: string, o: DnsCheckOptions): Promise<DnsCheckReport> {
-  if (!/^[A-Za-z0-9_.*-]+\.?$/.test(name) || name.length > 254) throw new UsageError(`"${name}" is not a domain name`);
+  if (!/^[A-Za-z0-9_.*-]+\.?$/.test(name) || name.length > 254)
+    throw new UsageError(`"${name}" is not a domain name`);
   const type = o.type.toUpperCase();
-  if (!/^[A-Z0-9]+$/.test(type)) throw new UsageError(`--type must be a record type such as A, AAAA, MX; got "${o.type}"`);
+  if (!/^[A-Z0-9]+$/.test(type))
+    throw new UsageError(`--type must be a record type such as A, AAAA, MX; got "${o.type}"`);
   let now: Date | undefined;
   if (o.now !== undefined) {
     now = new Date(o.now);
-    if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${o.now}"`);
+    if (Number.isNaN(now.getTime()))
+      throw new UsageError(`--now must be an ISO 8601 time, got "${o.now}"`);
   }
   let scope: ProbeScope | undefined;
   try {
@@ -87,23 +95,38 @@ export async function runDnsCheck(name: string, o: DnsCheckOptions): Promise<Dns
   }
   const server = o.server ? parseServer(o.server) : systemResolver();
   if (scope && !scope.allows(server.address)) {
-    throw new UsageError(`server ${server.address} is outside the probe scope (${o.scope}); nothing was sent`);
+    throw new UsageError(
+      `server ${server.address} is outside the probe scope (${o.scope}); nothing was sent`,
+    );
   }
   let anchors: TrustAnchor[];
   try {
-    anchors = loadTrustAnchors(o.trustAnchor ?? join(projectRoot(), 'config', 'dnssec', 'root-anchors.txt'));
+    anchors = loadTrustAnchors(
+      o.trustAnchor ?? join(projectRoot(), 'config', 'dnssec', 'root-anchors.txt'),
+    );
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   const transport = new UdpTcpTransport();
   const lookup = new ServerLookup(transport, server, { timeoutMs: o.timeoutMs ?? 3000 });
   const clock = () => now ?? new Date();
-  const validator = new DnssecValidator({ lookup, anchors, now: clock, expiryWarningDays: o.expiryDays });
+  const validator = new DnssecValidator({
+    lookup,
+    anchors,
+    now: clock,
+    expiryWarningDays: o.expiryDays,
+  });
   const result = await validator.validate(name, type);
 
   const zone = await zoneOf(normalizeName(name), lookup);
   const nameServers = zone
-    ? await checkNameServers(zone, { lookup, transport, port: o.nsPort ?? (o.server ? server.port : 53), scope, timeoutMs: o.timeoutMs })
+    ? await checkNameServers(zone, {
+        lookup,
+        transport,
+        port: o.nsPort ?? (o.server ? server.port : 53),
+        scope,
+        timeoutMs: o.timeoutMs,
+      })
     : null;
   return {
     name: result.name,

@@ -9,10 +9,27 @@ interface Style {
 }
 
 const ansi = (code: string) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
-export const COLOUR: Style = { ok: ansi('32'), bad: ansi('31'), warn: ansi('33'), dim: ansi('2'), bold: ansi('1') };
-export const PLAIN: Style = { ok: (s) => s, bad: (s) => s, warn: (s) => s, dim: (s) => s, bold: (s) => s };
+export const COLOUR: Style = {
+  ok: ansi('32'),
+  bad: ansi('31'),
+  warn: ansi('33'),
+  dim: ansi('2'),
+  bold: ansi('1'),
+};
+export const PLAIN: Style = {
+  ok: (s) => s,
+  bad: (s) => s,
+  warn: (s) => s,
+  dim: (s) => s,
+  bold: (s) => s,
+};
 
-const STATUS_STYLE = { secure: 'ok', insecure: 'warn', bogus: 'bad', indeterminate: 'bad' } as const;
+const STATUS_STYLE = {
+  secure: 'ok',
+  insecure: 'warn',
+  bogus: 'bad',
+  indeterminate: 'bad',
+} as const;
 
 /** The human-readable scorecard: verdict first, then the chain, expiry, warnings, name servers. */
 export function formatScorecard(r: DnsCheckReport, s: Style): string {
@@ -26,20 +43,27 @@ export function formatScorecard(r: DnsCheckReport, s: Style): string {
   out.push(`  Answer        ${answer}`);
   if (r.answer.cnameChain.length) out.push(`  CNAME chain   ${r.answer.cnameChain.join(' → ')}`);
   out.push(`  DNSSEC        ${s[STATUS_STYLE[r.dnssec.status]](r.dnssec.status.toUpperCase())}`);
-  for (const reason of r.dnssec.reasons.slice(1)) out.push(`                ${s.dim('·')} ${reason}`);
+  for (const reason of r.dnssec.reasons.slice(1))
+    out.push(`                ${s.dim('·')} ${reason}`);
   const d = r.dnssec.diagnostics;
   if (d.levels.length) {
     out.push('');
     out.push('  Chain of trust');
     for (const level of d.levels) {
-      const keys = level.keys.map((k) => `${k.sep ? 'KSK' : 'ZSK'} ${k.tag} ${k.algorithmName} ${k.bits}`).join(', ');
-      const ds = level.ds.map((x) => `${x.tag}/${x.digestName}${x.matched ? '' : ' (no match)'}`).join(', ');
+      const keys = level.keys
+        .map((k) => `${k.sep ? 'KSK' : 'ZSK'} ${k.tag} ${k.algorithmName} ${k.bits}`)
+        .join(', ');
+      const ds = level.ds
+        .map((x) => `${x.tag}/${x.digestName}${x.matched ? '' : ' (no match)'}`)
+        .join(', ');
       const via = level.anchoredBy === 'trust-anchor' ? 'trust anchor' : 'DS';
       out.push(`    ${s[STATUS_STYLE[level.status]](level.status.padEnd(13))} ${level.zone}`);
       if (ds) out.push(`                  ${via}: ${ds}`);
       if (keys) out.push(`                  keys: ${keys}`);
       if (level.nsec3) {
-        out.push(`                  NSEC3: ${level.nsec3.iterations} iterations, salt ${level.nsec3.saltHex || '(none)'}${level.nsec3.optOut ? ', opt-out' : ''}`);
+        out.push(
+          `                  NSEC3: ${level.nsec3.iterations} iterations, salt ${level.nsec3.saltHex || '(none)'}${level.nsec3.optOut ? ', opt-out' : ''}`,
+        );
       }
     }
   }
@@ -62,21 +86,33 @@ export function formatScorecard(r: DnsCheckReport, s: Style): string {
       out.push(`    ${n.name}`);
       for (const a of n.addresses) {
         if (a.notTested) {
-          out.push(`      ${(a.family === 6 ? 'AAAA ' : 'A    ') + a.address.padEnd(28)} ${s.dim(`not tested: ${a.notTested}`)}`);
+          out.push(
+            `      ${(a.family === 6 ? 'AAAA ' : 'A    ') + a.address.padEnd(28)} ${s.dim(`not tested: ${a.notTested}`)}`,
+          );
           continue;
         }
         const udp = `UDP ${mark(Boolean(a.udp?.ok))}`;
         const tcp = `TCP ${mark(Boolean(a.tcp?.ok))}`;
         const serial = a.soaSerial !== undefined ? `  serial ${a.soaSerial}` : '';
-        out.push(`      ${(a.family === 6 ? 'AAAA ' : 'A    ') + a.address.padEnd(28)} ${udp}  ${tcp}${serial}`);
+        out.push(
+          `      ${(a.family === 6 ? 'AAAA ' : 'A    ') + a.address.padEnd(28)} ${udp}  ${tcp}${serial}`,
+        );
       }
       if (!n.ipv6.length) out.push(`      ${s.warn('no IPv6 address')}`);
     }
     out.push(`    ${mark(ns.atLeastTwoNameServers)} at least two name servers`);
-    out.push(`    ${mark(ns.ipv6.atLeastTwo)} at least two name servers with IPv6 (${ns.ipv6.nameServersWithIpv6})`);
-    out.push(`    ${mark(ns.reach.ipv4.udp && ns.reach.ipv4.tcp)} reachable over IPv4 (UDP and TCP)`);
-    out.push(`    ${mark(ns.reach.ipv6.udp && ns.reach.ipv6.tcp)} reachable over IPv6 (UDP and TCP)`);
-    out.push(`    ${mark(ns.consistency.soaAgrees)} SOA serial agrees${ns.consistency.soaSerials.length ? ` (${ns.consistency.soaSerials.join(', ')})` : ''}`);
+    out.push(
+      `    ${mark(ns.ipv6.atLeastTwo)} at least two name servers with IPv6 (${ns.ipv6.nameServersWithIpv6})`,
+    );
+    out.push(
+      `    ${mark(ns.reach.ipv4.udp && ns.reach.ipv4.tcp)} reachable over IPv4 (UDP and TCP)`,
+    );
+    out.push(
+      `    ${mark(ns.reach.ipv6.udp && ns.reach.ipv6.tcp)} reachable over IPv6 (UDP and TCP)`,
+    );
+    out.push(
+      `    ${mark(ns.consistency.soaAgrees)} SOA serial agrees${ns.consistency.soaSerials.length ? ` (${ns.consistency.soaSerials.join(', ')})` : ''}`,
+    );
     out.push(`    ${mark(ns.consistency.dnskeyAgrees)} DNSKEY set agrees`);
   }
   return `${out.join('\n')}\n`;

@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,14 +17,9 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
   let output = '';
 
   beforeAll(async () => {
-    execFileSync(
-      process.execPath,
-      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      { cwd: root },
-    );
     dataDir = mkdtempSync(join(tmpdir(), 'netwatch-start-'));
     port = await freePort();
-  }, 120_000);
+  });
 
   afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');

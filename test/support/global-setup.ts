@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +9,26 @@ import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { TEMPLATE_DB, withDatabase } from './database';
 
 /**
- * Once per test run: a PostgreSQL (embedded in a fresh temporary folder, or DATABASE_URL), one
+ * Once per test run: dist/ built, a PostgreSQL (embedded in a fresh temporary folder, or DATABASE_URL), one
  * template database with every migration applied, and its address for the workers. Each suite
  * clones the template (CREATE DATABASE ... TEMPLATE), so migrations run once and suites stay
  * independent.
  */
 export default async function globalSetup(): Promise<void> {
+  // Tests that run the real CLI or service as a child process use dist/: build it once here,
+  // so those specs never build concurrently or run stale code.
+  execFileSync(
+    process.execPath,
+    [
+      join(__dirname, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      'tsconfig.build.json',
+    ],
+    {
+      cwd: join(__dirname, '..', '..'),
+      stdio: 'inherit',
+    },
+  );
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'netwatch-test-'));

@@ -16,12 +16,16 @@ export function parseTrustAnchors(text: string, source = 'trust anchor file'): T
     records = parseZone(text);
   } catch (err) {
     const line = err instanceof PresentationError ? ` line ${err.line}` : '';
-    throw new TrustAnchorError(`${source}${line}: ${err instanceof PresentationError ? err.detail : (err as Error).message}`);
+    throw new TrustAnchorError(
+      `${source}${line}: ${err instanceof PresentationError ? err.detail : (err as Error).message}`,
+    );
   }
   const byZone = new Map<string, TrustAnchor>();
   for (const r of records) {
     if (r.type !== 'DS' && r.type !== 'DNSKEY') {
-      throw new TrustAnchorError(`${source}: only DS and DNSKEY records can be trust anchors, found ${r.type} for ${r.name || '.'}`);
+      throw new TrustAnchorError(
+        `${source}: only DS and DNSKEY records can be trust anchors, found ${r.type} for ${r.name || '.'}`,
+      );
     }
     const zone = normalizeName(r.name);
     const anchor = byZone.get(zone) ?? { zone, ds: [], dnskeys: [] };

@@ -52,14 +52,36 @@ export function compareNames(a: string, b: string): number {
  * Types whose RDATA names are lower-cased in the canonical form (RFC 4034 §6.2 as corrected by
  * RFC 6840 §5.1: NSEC's next name is NOT lower-cased; RRSIG's signer name is).
  */
-const LOWERCASE_RDATA_NAMES = new Set(['NS', 'CNAME', 'SOA', 'PTR', 'MX', 'SRV', 'DNAME', 'RRSIG', 'NAPTR', 'RP', 'KX', 'AFSDB']);
+const LOWERCASE_RDATA_NAMES = new Set([
+  'NS',
+  'CNAME',
+  'SOA',
+  'PTR',
+  'MX',
+  'SRV',
+  'DNAME',
+  'RRSIG',
+  'NAPTR',
+  'RP',
+  'KX',
+  'AFSDB',
+]);
 
 function canonicalData(r: DnsRecord): DnsRecord['data'] {
   if (!LOWERCASE_RDATA_NAMES.has(r.type)) return r.data;
   const d = r.data as unknown;
   if (typeof d === 'string') return d.toLowerCase() as DnsRecord['data'];
   const copy = { ...(d as Record<string, unknown>) };
-  for (const key of ['mname', 'rname', 'exchange', 'target', 'signersName', 'replacement', 'mbox', 'txt']) {
+  for (const key of [
+    'mname',
+    'rname',
+    'exchange',
+    'target',
+    'signersName',
+    'replacement',
+    'mbox',
+    'txt',
+  ]) {
     if (typeof copy[key] === 'string') copy[key] = (copy[key] as string).toLowerCase();
   }
   return copy as unknown as DnsRecord['data'];
@@ -96,7 +118,11 @@ export function typeCode(type: string): number {
 
 function probeTypeCode(type: string): number {
   // Encode a minimal question and read the type back: the one place dns-packet exposes its table.
-  const buf = dnsPacket.encode({ type: 'query', id: 0, questions: [{ name: '.', type: type as dnsPacket.RecordType }] });
+  const buf = dnsPacket.encode({
+    type: 'query',
+    id: 0,
+    questions: [{ name: '.', type: type as dnsPacket.RecordType }],
+  });
   return buf.readUInt16BE(buf.length - 4);
 }
 

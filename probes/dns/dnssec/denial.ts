@@ -43,39 +43,60 @@ function commonAncestor(a: string, b: string): string {
 
 const has = (types: string[], t: string) => types.includes(t);
 
-export function nsecProof(qname: string, qtype: string, nsecs: NsecRecord[], zone: string, wildcardEncloser?: string): DenialProof {
+export function nsecProof(
+  qname: string,
+  qtype: string,
+  nsecs: NsecRecord[],
+  zone: string,
+  wildcardEncloser?: string,
+): DenialProof {
   const q = normalizeName(qname);
   const inZone = nsecs.filter((n) => isSubdomain(n.name, zone));
   if (wildcardEncloser !== undefined) {
-    return inZone.some((n) => nsecCovers(n, q)) ? { kind: 'wildcard-ok' } : { kind: 'none', why: `no NSEC proves that ${q} itself does not exist` };
+    return inZone.some((n) => nsecCovers(n, q))
+      ? { kind: 'wildcard-ok' }
+      : { kind: 'none', why: `no NSEC proves that ${q} itself does not exist` };
   }
   const match = inZone.find((n) => normalizeName(n.name) === q);
   if (match) {
     const t = match.data.rrtypes;
     if (qtype === 'DS') {
       // The NSEC at a delegation comes from the parent side: NS without SOA.
-      if (has(t, 'SOA') && q !== '.') return { kind: 'none', why: `the NSEC for ${q} comes from the child zone (SOA bit set), it cannot deny a DS` };
+      if (has(t, 'SOA') && q !== '.')
+        return {
+          kind: 'none',
+          why: `the NSEC for ${q} comes from the child zone (SOA bit set), it cannot deny a DS`,
+        };
       if (has(t, 'DS')) return { kind: 'none', why: `the NSEC for ${q} says a DS exists` };
       return has(t, 'NS') ? { kind: 'insecure-delegation' } : { kind: 'nodata' };
     }
     if (has(t, qtype)) return { kind: 'none', why: `the NSEC for ${q} says ${qtype} exists` };
     if (has(t, 'CNAME')) return { kind: 'none', why: `the NSEC for ${q} says a CNAME exists` };
-    if (has(t, 'NS') && !has(t, 'SOA')) return { kind: 'none', why: `${q} is a delegation; its data is in the child zone` };
+    if (has(t, 'NS') && !has(t, 'SOA'))
+      return { kind: 'none', why: `${q} is a delegation; its data is in the child zone` };
     return { kind: 'nodata' };
   }
   const cover = inZone.find((n) => nsecCovers(n, q));
   if (!cover) return { kind: 'none', why: `no NSEC matches or covers ${q}` };
   // An empty non-terminal: the name exists (it has descendants) but owns no data.
-  if (isSubdomain(cover.data.nextDomain, q) && normalizeName(cover.data.nextDomain) !== q) return { kind: 'nodata' };
-  const ce = [commonAncestor(q, cover.name), commonAncestor(q, cover.data.nextDomain)].sort((a, b) => labels(b).length - labels(a).length)[0];
+  if (isSubdomain(cover.data.nextDomain, q) && normalizeName(cover.data.nextDomain) !== q)
+    return { kind: 'nodata' };
+  const ce = [commonAncestor(q, cover.name), commonAncestor(q, cover.data.nextDomain)].sort(
+    (a, b) => labels(b).length - labels(a).length,
+  )[0];
   const wildcard = ce === '.' ? '*' : `*.${ce}`;
   const wildMatch = inZone.find((n) => normalizeName(n.name) === wildcard);
   if (wildMatch) {
     const t = wildMatch.data.rrtypes;
-    if (has(t, qtype) || has(t, 'CNAME')) return { kind: 'none', why: `the wildcard ${wildcard} has ${qtype}, so ${q} should have been synthesised` };
+    if (has(t, qtype) || has(t, 'CNAME'))
+      return {
+        kind: 'none',
+        why: `the wildcard ${wildcard} has ${qtype}, so ${q} should have been synthesised`,
+      };
     return { kind: 'nodata' };
   }
-  if (!inZone.some((n) => nsecCovers(n, wildcard))) return { kind: 'none', why: `no NSEC proves that the wildcard ${wildcard} does not exist` };
+  if (!inZone.some((n) => nsecCovers(n, wildcard)))
+    return { kind: 'none', why: `no NSEC proves that the wildcard ${wildcard} does not exist` };
   return { kind: 'nxdomain' };
 }
 
@@ -149,7 +170,9 @@ function nsec3Matches(n: Nsec3Record, hash: Buffer): boolean {
 
 export function nsec3Params(records: Nsec3Record[]): Nsec3Params | null {
   const first = records[0];
-  return first ? { iterations: first.data.iterations, salt: first.data.salt, algorithm: first.data.algorithm } : null;
+  return first
+    ? { iterations: first.data.iterations, salt: first.data.salt, algorithm: first.data.algorithm }
+    : null;
 }
 
 interface EncloserProof {
@@ -158,7 +181,11 @@ interface EncloserProof {
   optOut: boolean;
 }
 
-function closestEncloserProof(qname: string, zone: string, find: (name: string) => { match?: Nsec3Record; cover?: Nsec3Record }): EncloserProof | string {
+function closestEncloserProof(
+  qname: string,
+  zone: string,
+  find: (name: string) => { match?: Nsec3Record; cover?: Nsec3Record },
+): EncloserProof | string {
   const q = labels(qname);
   const z = labels(zone).length;
   for (let i = 1; i <= q.length - z; i++) {
@@ -181,7 +208,9 @@ export function nsec3Proof(
   wildcardEncloser?: string,
 ): DenialProof {
   const q = normalizeName(qname);
-  const inZone = nsec3s.filter((n) => isSubdomain(n.name, zone) && labels(n.name).length === labels(zone).length + 1);
+  const inZone = nsec3s.filter(
+    (n) => isSubdomain(n.name, zone) && labels(n.name).length === labels(zone).length + 1,
+  );
   const params = nsec3Params(inZone);
   if (!params) return { kind: 'none', why: `no NSEC3 records of ${zone}` };
   const cache = new Map<string, Buffer>();
@@ -192,25 +221,32 @@ export function nsec3Proof(
   };
   const find = (name: string) => {
     const h = hashOf(name);
-    return { match: inZone.find((n) => nsec3Matches(n, h)), cover: inZone.find((n) => nsec3Covers(n, h)) };
+    return {
+      match: inZone.find((n) => nsec3Matches(n, h)),
+      cover: inZone.find((n) => nsec3Covers(n, h)),
+    };
   };
 
   if (wildcardEncloser !== undefined) {
     // The answer came from *.encloser: the next closer name below the encloser must not exist.
     const ql = labels(q);
     const nextCloser = ql.slice(ql.length - labels(wildcardEncloser).length - 1).join('.');
-    return find(nextCloser).cover ? { kind: 'wildcard-ok' } : { kind: 'none', why: `no NSEC3 proves that ${nextCloser} does not exist` };
+    return find(nextCloser).cover
+      ? { kind: 'wildcard-ok' }
+      : { kind: 'none', why: `no NSEC3 proves that ${nextCloser} does not exist` };
   }
 
   const exact = find(q).match;
   if (exact) {
     const t = exact.data.rrtypes;
     if (qtype === 'DS') {
-      if (has(t, 'SOA') && q !== '.') return { kind: 'none', why: `the NSEC3 for ${q} comes from the child zone (SOA bit set)` };
+      if (has(t, 'SOA') && q !== '.')
+        return { kind: 'none', why: `the NSEC3 for ${q} comes from the child zone (SOA bit set)` };
       if (has(t, 'DS')) return { kind: 'none', why: `the NSEC3 for ${q} says a DS exists` };
       return has(t, 'NS') ? { kind: 'insecure-delegation' } : { kind: 'nodata' };
     }
-    if (has(t, qtype) || has(t, 'CNAME')) return { kind: 'none', why: `the NSEC3 for ${q} says ${qtype} or CNAME exists` };
+    if (has(t, qtype) || has(t, 'CNAME'))
+      return { kind: 'none', why: `the NSEC3 for ${q} says ${qtype} or CNAME exists` };
     return { kind: 'nodata' };
   }
   const proof = closestEncloserProof(q, zone, find);
@@ -222,10 +258,15 @@ export function nsec3Proof(
   const w = find(wildcard);
   if (w.match) {
     const t = w.match.data.rrtypes;
-    if (has(t, qtype) || has(t, 'CNAME')) return { kind: 'none', why: `the wildcard ${wildcard} has ${qtype}, so ${q} should have been synthesised` };
+    if (has(t, qtype) || has(t, 'CNAME'))
+      return {
+        kind: 'none',
+        why: `the wildcard ${wildcard} has ${qtype}, so ${q} should have been synthesised`,
+      };
     return { kind: 'nodata' };
   }
-  if (!w.cover) return { kind: 'none', why: `no NSEC3 proves that the wildcard ${wildcard} does not exist` };
+  if (!w.cover)
+    return { kind: 'none', why: `no NSEC3 proves that the wildcard ${wildcard} does not exist` };
   return { kind: 'nxdomain' };
 }
 

@@ -33,7 +33,9 @@ export function keySize(key: DnskeyRecord): number {
     if (modulus.length) bits -= Math.clz32(modulus.find((b) => b !== 0) ?? 0) - 24;
     return bits;
   }
-  return { 'P-256': 256, 'P-384': 384, Ed25519: 256, Ed448: 456 }[info.curve ?? 'P-256'] ?? k.length * 8;
+  return (
+    { 'P-256': 256, 'P-384': 384, Ed25519: 256, Ed448: 456 }[info.curve ?? 'P-256'] ?? k.length * 8
+  );
 }
 
 const b64url = (b: Buffer) => b.toString('base64url');
@@ -55,7 +57,12 @@ function importKey(key: DnskeyRecord): KeyObject {
     const size = info.curve === 'P-256' ? 32 : 48;
     if (k.length !== size * 2) throw new Error(`ECDSA key must be ${size * 2} bytes`);
     return createPublicKey({
-      key: { kty: 'EC', crv: info.curve, x: b64url(k.subarray(0, size)), y: b64url(k.subarray(size)) },
+      key: {
+        kty: 'EC',
+        crv: info.curve,
+        x: b64url(k.subarray(0, size)),
+        y: b64url(k.subarray(size)),
+      },
       format: 'jwk',
     });
   }
@@ -83,7 +90,8 @@ export function publicKey(key: DnskeyRecord): KeyObject {
     } catch (err) {
       cached = err as Error;
     }
-    if (KEY_CACHE.size >= KEY_CACHE_LIMIT) KEY_CACHE.delete(KEY_CACHE.keys().next().value as string);
+    if (KEY_CACHE.size >= KEY_CACHE_LIMIT)
+      KEY_CACHE.delete(KEY_CACHE.keys().next().value as string);
     KEY_CACHE.set(id, cached);
   }
   if (cached instanceof Error) throw cached;
@@ -100,8 +108,10 @@ export function verifySignature(key: DnskeyRecord, data: Buffer, signature: Buff
     return false;
   }
   try {
-    if (info.kind === 'rsa') return cryptoVerify(info.hash === 'sha1' ? 'sha1' : info.hash!, data, pub, signature);
-    if (info.kind === 'ecdsa') return cryptoVerify(info.hash!, data, { key: pub, dsaEncoding: 'ieee-p1363' }, signature);
+    if (info.kind === 'rsa')
+      return cryptoVerify(info.hash === 'sha1' ? 'sha1' : info.hash!, data, pub, signature);
+    if (info.kind === 'ecdsa')
+      return cryptoVerify(info.hash!, data, { key: pub, dsaEncoding: 'ieee-p1363' }, signature);
     if (info.kind === 'eddsa') return cryptoVerify(null, data, pub, signature);
   } catch {
     return false;
@@ -113,7 +123,9 @@ export function verifySignature(key: DnskeyRecord, data: Buffer, signature: Buff
 export function dsDigest(owner: string, key: DnskeyRecord, digestType: number): Buffer | null {
   const info = digest(digestType);
   if (!info.hash) return null;
-  return createHash(info.hash).update(Buffer.concat([canonicalNameWire(owner), canonicalRdata(key)])).digest();
+  return createHash(info.hash)
+    .update(Buffer.concat([canonicalNameWire(owner), canonicalRdata(key)]))
+    .digest();
 }
 
 export function dsMatches(ds: DsRecord, owner: string, key: DnskeyRecord): boolean {

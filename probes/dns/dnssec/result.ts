@@ -74,7 +74,11 @@ export interface DnssecResult {
   /** Outermost first: the verdict, then why, then the detail that decided it. */
   reasons: string[];
   /** What the answer said, once validated (or not). */
-  answer: { rcode: string; records: { name: string; type: string; ttl: number; data: string }[]; cnameChain: string[] };
+  answer: {
+    rcode: string;
+    records: { name: string; type: string; ttl: number; data: string }[];
+    cnameChain: string[];
+  };
   diagnostics: DnssecDiagnostics;
   queries: number;
 }

@@ -2,7 +2,14 @@ import { codec } from '../codec';
 import { DnsRecord, normalizeName } from '../message';
 import { algorithm } from './algorithms';
 import { canonicalRdata, canonicalRecord, isSubdomain, labelCount, suffix } from './canonical';
-import { DnskeyRecord, keyTag, REVOKE_FLAG, RrsigRecord, verifySignature, ZONE_KEY_FLAG } from './keys';
+import {
+  DnskeyRecord,
+  keyTag,
+  REVOKE_FLAG,
+  RrsigRecord,
+  verifySignature,
+  ZONE_KEY_FLAG,
+} from './keys';
 
 export interface RRset {
   name: string;
@@ -25,19 +32,22 @@ export function groupRRsets(records: DnsRecord[]): RRset[] {
 
 export function signaturesFor(rrset: RRset, records: DnsRecord[]): RrsigRecord[] {
   return records.filter(
-    (r): r is RrsigRecord => r.type === 'RRSIG' && normalizeName(r.name) === rrset.name && r.data.typeCovered === rrset.type,
+    (r): r is RrsigRecord =>
+      r.type === 'RRSIG' &&
+      normalizeName(r.name) === rrset.name &&
+      r.data.typeCovered === rrset.type,
   );
 }
 
 /** RFC 1982 serial arithmetic on 32-bit times: is `a` at or after `b`? */
 function serialGte(a: number, b: number): boolean {
-  return ((a - b) >>> 0) < 0x80000000;
+  return (a - b) >>> 0 < 0x80000000;
 }
 
 /** A time in seconds since 1970, placed in the 32-bit window around `now` (RFC 4034 §3.1.5). */
 export function serialToDate(serial: number, now: Date): Date {
   const nowSec = Math.floor(now.getTime() / 1000);
-  const delta = ((serial - nowSec) | 0);
+  const delta = (serial - nowSec) | 0;
   return new Date((nowSec + delta) * 1000);
 }
 
@@ -45,10 +55,17 @@ export function serialToDate(serial: number, now: Date): Date {
 export function signedData(sig: RrsigRecord, rrset: RRset): Buffer {
   const sigRdata = codec
     .record('RRSIG')
-    .encode({ ...sig.data, signersName: normalizeName(sig.data.signersName), signature: Buffer.alloc(0) })
+    .encode({
+      ...sig.data,
+      signersName: normalizeName(sig.data.signersName),
+      signature: Buffer.alloc(0),
+    })
     .subarray(2);
   // A wildcard-expanded answer is verified against the wildcard owner (RFC 4035 §5.3.2).
-  const owner = sig.data.labels < labelCount(rrset.name) ? `*.${suffix(rrset.name, sig.data.labels)}` : rrset.name;
+  const owner =
+    sig.data.labels < labelCount(rrset.name)
+      ? `*.${suffix(rrset.name, sig.data.labels)}`
+      : rrset.name;
   const seen = new Set<string>();
   const rrs = rrset.records
     .map((r) => ({ rdata: canonicalRdata(r), r }))
@@ -75,7 +92,13 @@ export interface ValidSignature {
 export type RRsetVerdict =
   | { ok: true; valid: ValidSignature }
   /** `outOfWindow`: signatures that would be checked but for their validity window (for expiry diagnostics). */
-  | { ok: false; problems: string[]; notYetValid: boolean; expired: boolean; outOfWindow: Omit<ValidSignature, 'key'>[] };
+  | {
+      ok: false;
+      problems: string[];
+      notYetValid: boolean;
+      expired: boolean;
+      outOfWindow: Omit<ValidSignature, 'key'>[];
+    };
 
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
 
@@ -84,14 +107,27 @@ const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
  * window at `now`) verifies with one of the zone's keys. The validity-window check is kept apart
  * from the signature check so that the problems say which one failed.
  */
-export function verifyRRset(rrset: RRset, sigs: RrsigRecord[], keys: DnskeyRecord[], zone: string, now: Date): RRsetVerdict {
+export function verifyRRset(
+  rrset: RRset,
+  sigs: RrsigRecord[],
+  keys: DnskeyRecord[],
+  zone: string,
+  now: Date,
+): RRsetVerdict {
   const problems: string[] = [];
   const outOfWindow: Omit<ValidSignature, 'key'>[] = [];
   let notYetValid = false;
   let expired = false;
   const nowSec = Math.floor(now.getTime() / 1000) >>> 0;
   const z = normalizeName(zone);
-  if (!sigs.length) return { ok: false, problems: [`no RRSIG covers ${rrset.name} ${rrset.type}`], notYetValid, expired, outOfWindow };
+  if (!sigs.length)
+    return {
+      ok: false,
+      problems: [`no RRSIG covers ${rrset.name} ${rrset.type}`],
+      notYetValid,
+      expired,
+      outOfWindow,
+    };
   for (const sig of sigs) {
     const d = sig.data;
     const label = `RRSIG ${rrset.type} by key ${d.keyTag} (${algorithm(d.algorithm).name})`;
@@ -104,7 +140,9 @@ export function verifyRRset(rrset: RRset, sigs: RrsigRecord[], keys: DnskeyRecor
       continue;
     }
     if (d.labels > labelCount(rrset.name)) {
-      problems.push(`${label}: labels field ${d.labels} exceeds the owner's ${labelCount(rrset.name)}`);
+      problems.push(
+        `${label}: labels field ${d.labels} exceeds the owner's ${labelCount(rrset.name)}`,
+      );
       continue;
     }
     const inception = serialToDate(d.inception, now);
@@ -129,7 +167,9 @@ export function verifyRRset(rrset: RRset, sigs: RrsigRecord[], keys: DnskeyRecor
         keyTag(k) === d.keyTag,
     );
     if (!candidates.length) {
-      problems.push(`${label}: no DNSKEY of ${z} with tag ${d.keyTag} and algorithm ${d.algorithm}`);
+      problems.push(
+        `${label}: no DNSKEY of ${z} with tag ${d.keyTag} and algorithm ${d.algorithm}`,
+      );
       continue;
     }
     if (algorithm(d.algorithm).policy === 'unsupported') {
@@ -142,7 +182,8 @@ export function verifyRRset(rrset: RRset, sigs: RrsigRecord[], keys: DnskeyRecor
       problems.push(`${label} does not verify: the data or the signature was changed`);
       continue;
     }
-    const wildcardEncloser = d.labels < labelCount(rrset.name) ? suffix(rrset.name, d.labels) : undefined;
+    const wildcardEncloser =
+      d.labels < labelCount(rrset.name) ? suffix(rrset.name, d.labels) : undefined;
     return { ok: true, valid: { sig, key, inception, expiration, wildcardEncloser } };
   }
   return { ok: false, problems, notYetValid, expired, outOfWindow };
