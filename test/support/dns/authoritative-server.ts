@@ -14,9 +14,13 @@
  *   does not follow them into another zone it serves without recursion); a loop is SERVFAIL;
  * - NSEC3 records live in their own tree: their owner names do not exist for ordinary queries;
  * - the SOA in negative answers has TTL min(SOA TTL, MINIMUM) (RFC 2308 §3).
- * Deliberate differences from BIND: a UDP response too large for the requester's buffer is sent
- * with TC=1 and no records at all (BIND may send some); no cookies, NSID, or zone transfers
- * (AXFR/IXFR are REFUSED); no ANY minimisation; RRSIG queries return every RRSIG at the name.
+ * Deliberate differences from BIND:
+ * - dns-packet does not compress names, so messages are larger than BIND's and a UDP answer
+ *   truncates sooner. When a UDP answer exceeds the requester's buffer (512 without EDNS), the
+ *   additional RRsets that do not fit are left out first (RFC 2181 §9, no TC); if the answer
+ *   and authority sections still do not fit, it is sent with TC=1 and no records at all;
+ * - no cookies, NSID or zone transfers (AXFR/IXFR are REFUSED); no ANY minimisation; RRSIG
+ *   queries return every RRSIG at the name.
  *
  * Only loopback addresses can be bound; the server only ever replies to the sender of a query.
  */
@@ -492,7 +496,8 @@ export class AuthoritativeResolver {
       for (const type of zone.types(node)) {
         out.answers.push(...synth(zone.rrset(node, type)));
       }
-      if (dnssec) out.answers.push(...synth(zone.allRrsigs(node)));
+      // ANY means every RRset at the name, RRSIGs included, whatever DO says (as in BIND).
+      out.answers.push(...synth(zone.allRrsigs(node)));
       proveWildcard();
       return { kind: 'done' };
     }
@@ -767,6 +772,12 @@ export function respond(
     });
   }
   const question = questions[0];
+  // A name dns-packet cannot represent (a label holding a dot, bytes that are not UTF-8) would
+  // not survive being echoed: answer FORMERR without a question rather than a wrong name.
+  const echoed = dnsPacket.encode({ questions: [question] }).subarray(12);
+  if (!message.subarray(12, 12 + echoed.length).equals(echoed)) {
+    return errorResponse(message, RCODE.FORMERR);
+  }
   const simple = (rcode: number): Buffer =>
     dnsPacket.encode({ ...base, flags: rdFlag | cdFlag | rcode, additionals: responseOpt() });
   if (question.class !== 'IN') return simple(RCODE.REFUSED);
@@ -783,26 +794,57 @@ export function respond(
   });
   const flags =
     (result.aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | rdFlag | cdFlag | (result.rcode & 0xf);
-  const full = dnsPacket.encode({
-    ...base,
-    flags,
-    answers: asAnswers(result.answers),
-    authorities: asAnswers(result.authorities),
-    additionals: [...asAnswers(result.additionals), ...responseOpt()],
-  });
   const limit =
     context.transport === 'tcp'
       ? 0xffff
       : opt
         ? Math.min(0xffff, Math.max(512, opt.udpPayloadSize))
         : 512;
+  const encode = (additionals: ZoneRecord[]): Buffer =>
+    dnsPacket.encode({
+      ...base,
+      flags,
+      answers: asAnswers(result.answers),
+      authorities: asAnswers(result.authorities),
+      additionals: [...asAnswers(additionals), ...responseOpt()],
+    });
+  const full = encode(result.additionals);
   if (full.length <= limit) return full;
+  // Additional data is optional (RFC 2181 §9): keep the whole RRsets that fit, without TC.
+  let kept: ZoneRecord[] = [];
+  let best = encode(kept);
+  if (best.length <= limit) {
+    for (const rrset of groupRrsets(result.additionals)) {
+      const attempt = encode([...kept, ...rrset]);
+      if (attempt.length > limit) break;
+      kept = [...kept, ...rrset];
+      best = attempt;
+    }
+    return best;
+  }
   // Too large: TC=1 and no records at all, so the client retries over TCP (RFC 7766 §5).
   return dnsPacket.encode({
     ...base,
     flags: flags | dnsPacket.TRUNCATED_RESPONSE,
     additionals: responseOpt(),
   });
+}
+
+/** Consecutive records of one RRset, with the RRSIGs that follow and cover it. */
+function groupRrsets(records: ZoneRecord[]): ZoneRecord[][] {
+  const groups: ZoneRecord[][] = [];
+  for (const record of records) {
+    const last = groups[groups.length - 1];
+    const head = last?.[0];
+    const sameSet =
+      head !== undefined &&
+      head.name === record.name &&
+      (head.type === record.type ||
+        (record.type === 'RRSIG' && record.data.typeCovered === head.type));
+    if (sameSet) last.push(record);
+    else groups.push([record]);
+  }
+  return groups;
 }
 
 function decodeQuery(message: Buffer): dnsPacket.DecodedPacket | undefined {
