@@ -45,6 +45,8 @@ export function decodeMessage(buf: Buffer): DnsMessage {
   if ((counts[1] + counts[2] + counts[3]) * 11 > buf.length) {
     throw new MalformedMessageError('record counts exceed the message size');
   }
+  const structural = checkStructure(buf, counts);
+  if (structural) throw new MalformedMessageError(structural);
   let packet: DecodedWithRcode;
   try {
     packet = dnsPacket.decode(buf) as DecodedWithRcode;
@@ -73,6 +75,46 @@ export function decodeMessage(buf: Buffer): DnsMessage {
     edns: opt ? { udpPayloadSize: opt.udpPayloadSize, dnssecOk: Boolean(opt.flag_do) } : null,
     size: buf.length,
   };
+}
+
+/** Skips a (possibly compressed) name; returns the offset after it, or -1 if it runs past the end. */
+function skipName(buf: Buffer, offset: number): number {
+  for (let i = offset; i < buf.length;) {
+    const len = buf[i];
+    if (len === 0) return i + 1;
+    if ((len & 0xc0) === 0xc0) return i + 2 <= buf.length ? i + 2 : -1;
+    if ((len & 0xc0) !== 0) return -1;
+    i += len + 1;
+  }
+  return -1;
+}
+
+/**
+ * Walks the message's record boundaries before dns-packet decodes it: dns-packet's per-type
+ * decoders trust RDLENGTH and read past the end of a short buffer without complaint.
+ */
+function checkStructure(buf: Buffer, [qd, an, ns, ar]: number[]): string | null {
+  let offset = 12;
+  for (let i = 0; i < qd; i++) {
+    offset = skipName(buf, offset);
+    if (offset < 0 || offset + 4 > buf.length) return 'question runs past the end of the message';
+    offset += 4;
+  }
+  for (let i = 0; i < an + ns + ar; i++) {
+    offset = skipName(buf, offset);
+    if (offset < 0 || offset + 10 > buf.length)
+      return `record ${i + 1} runs past the end of the message`;
+    const type = buf.readUInt16BE(offset);
+    const rdlength = buf.readUInt16BE(offset + 8);
+    if (offset + 10 + rdlength > buf.length) {
+      return `record ${i + 1}: RDLENGTH ${rdlength} runs past the end of the message`;
+    }
+    if ((type === 1 && rdlength !== 4) || (type === 28 && rdlength !== 16)) {
+      return `record ${i + 1}: an ${type === 1 ? 'A' : 'AAAA'} record cannot be ${rdlength} bytes`;
+    }
+    offset += 10 + rdlength;
+  }
+  return null;
 }
 
 /** Lower case, no trailing dot, root as `.`: one spelling for every name we compare. */

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { isIP, Socket } from 'node:net';
+import { Address6 } from 'ip-address';
 import {
   decodeMessage,
   DnsMessage,
@@ -106,6 +107,7 @@ function udpQuery(
   accept: (m: DnsMessage) => void,
 ): Promise<DnsMessage> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
     const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
     const done = (fn: () => void) => {
       signal.removeEventListener('abort', onAbort);
@@ -144,6 +146,7 @@ function tcpQuery(
   maxBytes = 65535 + 2,
 ): Promise<DnsMessage> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
     const socket = new Socket();
     let received = Buffer.alloc(0);
     const done = (fn: () => void) => {
@@ -208,6 +211,8 @@ export class UdpTcpTransport implements DnsTransport {
         error: { code: 'bad_server', message: `${server.address} is not an IP address` },
       };
     const family = ipVersion as AddressFamily;
+    // The kernel reports the sender in canonical form; compare like with like.
+    if (family === 6) server = { ...server, address: new Address6(server.address).correctForm() };
     const id = randomInt(0, 65536);
     const query = encodeQuery({
       id,

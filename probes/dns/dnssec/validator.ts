@@ -592,7 +592,7 @@ export class DnssecValidator {
         zk = child;
         continue;
       }
-      const denial = await this.checkDenial(candidate, 'DS', res.message);
+      const denial = await this.checkDenial(candidate, 'DS', res.message, undefined, true);
       if (
         denial.kind === 'insecure-delegation' ||
         denial.kind === 'opt-out' ||
@@ -740,11 +740,23 @@ export class DnssecValidator {
     qtype: string,
     msg: DnsMessage,
     wildcardEncloser?: string,
+    /** Set by the insecurity walk itself: an unproven answer must not start the walk again. */
+    withinWalk = false,
   ): Promise<Part & DenialProof & { zone?: string; zk?: ZoneKeys }> {
     const section = wildcardEncloser !== undefined ? [...msg.authorities] : msg.authorities;
     const proofSets = groupRRsets(section).filter((s) => s.type === 'NSEC' || s.type === 'NSEC3');
     const sigs = section.filter((r): r is RrsigRecord => r.type === 'RRSIG');
     if (!proofSets.length) {
+      if (withinWalk) {
+        return {
+          status: 'bogus',
+          reasons: [
+            `${fqdn(qname)} has no ${qtype} and no NSEC or NSEC3 record proves its absence`,
+          ],
+          kind: 'none',
+          why: 'no proof',
+        };
+      }
       const above = await this.insecurityAbove(qname);
       this.run.useZone(above.zk);
       if (above.status === 'insecure')
@@ -766,9 +778,15 @@ export class DnssecValidator {
         why: 'no proof',
       };
     }
+    // The absence of a DS is the parent's to prove: a child-side proof cannot count, and
+    // accepting it would make the child's keys depend on themselves.
     const signer = sigs
       .map((s) => normalizeName(s.data.signersName))
-      .find((s) => proofSets.every((p) => isSubdomain(p.name, s)));
+      .find(
+        (s) =>
+          proofSets.every((p) => isSubdomain(p.name, s)) &&
+          (qtype !== 'DS' || (s !== normalizeName(qname) && isSubdomain(qname, s))),
+      );
     if (!signer)
       return {
         status: 'bogus',
