@@ -601,11 +601,13 @@ describe('transport', () => {
 });
 
 describe('malformed and unusual queries', () => {
-  const rawUdp = (bytes: Buffer): Promise<Buffer | 'timeout'> =>
-    udpExchange(server.port, bytes, '127.0.0.1', 400);
+  // Expected answers get a generous wait (CI runs suites side by side on two cores);
+  // expected silences a short one.
+  const rawUdp = (bytes: Buffer, waitMs = 3000): Promise<Buffer | 'timeout'> =>
+    udpExchange(server.port, bytes, '127.0.0.1', waitMs);
 
   it('survives garbage and answers FORMERR where it can', async () => {
-    expect(await rawUdp(Buffer.from([1, 2, 3]))).toBe('timeout');
+    expect(await rawUdp(Buffer.from([1, 2, 3]), 400)).toBe('timeout');
     // A header claiming one question that is not there.
     const header = Buffer.from([0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
     const formerr = await rawUdp(header);
@@ -646,7 +648,7 @@ describe('malformed and unusual queries', () => {
       id: 9,
       questions: [{ name: 'test', type: 'A' }],
     });
-    expect(await rawUdp(response)).toBe('timeout');
+    expect(await rawUdp(response, 400)).toBe('timeout');
     // TCP: a zero-length message closes the connection.
     const zero = await tcpExchange(server.port, Buffer.from([0, 0]), '127.0.0.1', 1, 1000);
     expect(zero).toEqual({ messages: [], closed: true });
