@@ -39,7 +39,9 @@ export function formatScorecard(r: DnsCheckReport, s: Style): string {
   out.push('');
   const answer = r.answer.records.length
     ? r.answer.records.map((x) => `${x.type} ${x.data}`).join(', ')
-    : `${r.answer.rcode}${r.answer.rcode === 'NOERROR' ? ' (no data)' : ''}`;
+    : r.answer.rcode === null
+      ? 'no answer'
+      : `${r.answer.rcode}${r.answer.rcode === 'NOERROR' ? ' (no data)' : ''}`;
   out.push(`  Answer        ${answer}`);
   if (r.answer.cnameChain.length) out.push(`  CNAME chain   ${r.answer.cnameChain.join(' → ')}`);
   out.push(`  DNSSEC        ${s[STATUS_STYLE[r.dnssec.status]](r.dnssec.status.toUpperCase())}`);

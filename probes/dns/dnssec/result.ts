@@ -75,7 +75,8 @@ export interface DnssecResult {
   reasons: string[];
   /** What the answer said, once validated (or not). */
   answer: {
-    rcode: string;
+    /** null when no answer arrived. */
+    rcode: string | null;
     records: { name: string; type: string; ttl: number; data: string }[];
     cnameChain: string[];
   };

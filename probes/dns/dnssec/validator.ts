@@ -157,7 +157,7 @@ export class DnssecValidator {
     const parts: Part[] = [];
     const records: DnsResult['records'] = [];
     const cnameChain: string[] = [];
-    let rcode = 'NOERROR';
+    let rcode: string | null = null; // null: no answer arrived
 
     let current = qname;
     let res = await this.query(current, qtype);
