@@ -8,6 +8,8 @@
  * throws. Compliance rules judge the facts later, as data.
  */
 
+import type { ProbeScope } from './scope';
+
 /** The address family a probe used, or that answered. `null` when nothing answered. */
 export type AddressFamily = 4 | 6;
 
@@ -32,6 +34,12 @@ export interface ProbeContext {
   signal: AbortSignal;
   /** Injected clock, so signature expiry and latency are testable. */
   now(): Date;
+  /**
+   * The networks this run may send packets to (see `inScope` in `run.ts`). A probe checks every
+   * address before its first packet; outside the scope it returns `not_tested` and sends nothing.
+   * Absent: no restriction.
+   */
+  scope?: ProbeScope;
 }
 
 export interface ProbeOutcome<Observations extends object = Record<string, unknown>> {
