@@ -7,6 +7,13 @@ import { Logger } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { runDnsCheck, UsageError } from './check/dns-check';
+import {
+  readinessExitCode,
+  ReadinessOptions,
+  runMailCheck,
+  runWebCheck,
+} from './check/readiness-check';
+import { formatMailScorecard, formatWebScorecard } from './check/readiness-scorecard';
 import { COLOUR, formatScorecard, PLAIN } from './check/dns-scorecard';
 import { DomainError } from './common/errors';
 import { runWithActor } from './common/request-context';
@@ -250,6 +257,167 @@ check
       }
     },
   );
+
+interface ReadinessFlags {
+  server?: string;
+  trustAnchor?: string;
+  ipv6Anchor?: string;
+  timeout: string;
+  ca?: string;
+  json?: boolean;
+}
+
+/** Options every web/mail/domain check shares with `check dns`. */
+function readinessOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--server <host:port>',
+      'send every DNS query to this server (IP literal); default: the system resolver',
+    )
+    .option(
+      '--trust-anchor <file>',
+      'DS/DNSKEY trust anchors for the DNSSEC part (default: config/dnssec/root-anchors.txt)',
+    )
+    .option(
+      '--ipv6-anchor <[v6]:port>',
+      `where this host proves its own IPv6 first (default: NETWATCH_IPV6_ANCHOR or ${'[2001:4860:4860::8888]:53'})`,
+    )
+    .option('--timeout <ms>', 'per connection / request / query, in milliseconds', '10000')
+    .option('--ca <file>', 'PEM bundle to trust for HTTPS instead of the system store')
+    .option('--json', 'print one JSON object instead of the scorecard');
+}
+
+function readinessFrom(flags: ReadinessFlags): ReadinessOptions {
+  const timeoutMs = Number(flags.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 120000)
+    throw new UsageError(`--timeout must be 1-120000, got "${flags.timeout}"`);
+  return {
+    server: flags.server,
+    scope: process.env.NETWATCH_PROBE_SCOPE,
+    ipv6Anchor: flags.ipv6Anchor,
+    timeoutMs,
+    ca: flags.ca,
+  };
+}
+
+function portOption(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new UsageError(`${flag} must be 1-65535, got "${text}"`);
+  return n;
+}
+
+/** Runs a check action: usage errors exit 2, anything else unexpected exits 1 with a message. */
+function checkAction<A extends unknown[]>(fn: (...args: A) => Promise<number>) {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await fn(...args);
+    } catch (err) {
+      if (err instanceof UsageError) {
+        process.stderr.write(`error: ${err.message}\n`);
+        process.exit(2);
+      }
+      fail(err);
+    }
+  };
+}
+
+const colourStyle = () => (process.stdout.isTTY && !process.env.NO_COLOR ? COLOUR : PLAIN);
+
+readinessOptions(
+  check
+    .command('web')
+    .description(
+      'IPv6 readiness of a web host: AAAA, reach on every address (80/443), same content as IPv4',
+    )
+    .argument('<host>', 'web host name, e.g. www.lamdong.gov.vn')
+    .option('--port <port>', 'HTTP port', '80')
+    .option('--https-port <port>', 'HTTPS port', '443'),
+).action(
+  checkAction(async (host: string, flags: ReadinessFlags & { port: string; httpsPort: string }) => {
+    const report = await runWebCheck(host, {
+      ...readinessFrom(flags),
+      port: portOption(flags.port, '--port'),
+      httpsPort: portOption(flags.httpsPort, '--https-port'),
+    });
+    process.stdout.write(
+      flags.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : formatWebScorecard(report, colourStyle()),
+    );
+    return readinessExitCode(report);
+  }),
+);
+
+readinessOptions(
+  check
+    .command('mail')
+    .description(
+      'IPv6 readiness of a mail domain: every MX has AAAA and greets with 220 over IPv6 on every address',
+    )
+    .argument('<domain>', 'mail domain, e.g. lamdong.gov.vn')
+    .option('--smtp-port <port>', 'SMTP port', '25'),
+).action(
+  checkAction(async (domain: string, flags: ReadinessFlags & { smtpPort: string }) => {
+    const report = await runMailCheck(domain, {
+      ...readinessFrom(flags),
+      smtpPort: portOption(flags.smtpPort, '--smtp-port'),
+    });
+    process.stdout.write(
+      flags.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : formatMailScorecard(report, colourStyle()),
+    );
+    return readinessExitCode(report);
+  }),
+);
+
+readinessOptions(
+  check
+    .command('domain', { isDefault: true })
+    .description(
+      'internet.nl-style scorecard of one domain: DNS + DNSSEC, web and mail (also: netwatch check DOMAIN)',
+    )
+    .argument('<domain>', 'domain, e.g. lamdong.gov.vn')
+    .option('--port <port>', 'HTTP port', '80')
+    .option('--https-port <port>', 'HTTPS port', '443')
+    .option('--smtp-port <port>', 'SMTP port', '25')
+    .option('--now <iso-8601>', 'judge DNSSEC signature validity at this time'),
+).action(
+  checkAction(
+    async (
+      domain: string,
+      flags: ReadinessFlags & { port: string; httpsPort: string; smtpPort: string; now?: string },
+    ) => {
+      const options = readinessFrom(flags);
+      const [dns, web, mail] = await Promise.all([
+        runDnsCheck(domain, {
+          type: 'SOA',
+          server: flags.server,
+          trustAnchor: flags.trustAnchor,
+          now: flags.now,
+          timeoutMs: Math.min(options.timeoutMs ?? 5000, 60000),
+          scope: options.scope,
+        }),
+        runWebCheck(domain, {
+          ...options,
+          port: portOption(flags.port, '--port'),
+          httpsPort: portOption(flags.httpsPort, '--https-port'),
+        }),
+        runMailCheck(domain, { ...options, smtpPort: portOption(flags.smtpPort, '--smtp-port') }),
+      ]);
+      const style = colourStyle();
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify({ domain: dns.name, dns, web, mail }, null, 2)}\n`
+          : `${formatScorecard(dns, style)}\n${formatWebScorecard(web, style)}\n${formatMailScorecard(mail, style)}`,
+      );
+      const dnsBad = dns.dnssec.status === 'bogus' || dns.dnssec.status === 'indeterminate';
+      return dnsBad ? 1 : readinessExitCode(web, mail);
+    },
+  ),
+);
 
 program
   .command('migrate')

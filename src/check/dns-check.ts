@@ -60,7 +60,7 @@ export function parseServer(text: string): DnsServer {
 }
 
 /** The first name server of /etc/resolv.conf: the machine's own resolver. */
-function systemResolver(): DnsServer {
+export function systemResolver(): DnsServer {
   let text = '';
   try {
     text = readFileSync('/etc/resolv.conf', 'utf8');
@@ -72,6 +72,28 @@ function systemResolver(): DnsServer {
   if (!address || !isIP(address))
     throw new UsageError('no --server given and /etc/resolv.conf names no resolver');
   return { address, port: 53 };
+}
+
+export function parseScope(text: string | undefined): ProbeScope | undefined {
+  try {
+    return text ? ProbeScope.parse(text) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** The DNS server every query goes to: --server, else the system resolver; refused outside the scope. */
+export function resolverFor(
+  serverOption: string | undefined,
+  scope: ProbeScope | undefined,
+): DnsServer {
+  const server = serverOption ? parseServer(serverOption) : systemResolver();
+  if (scope && !scope.allows(server.address)) {
+    throw new UsageError(
+      `server ${server.address} is outside the probe scope (${scope.toString()}); nothing was sent`,
+    );
+  }
+  return server;
 }
 
 /** Runs the DNS/DNSSEC scorecard for one name: validation with diagnostics, then the zone's name servers. */
