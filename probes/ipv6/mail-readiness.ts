@@ -5,7 +5,7 @@ import type { AddressFamily, ProbeContext, Reason } from '../probe';
 import type { ProbeScope } from '../scope';
 import { readSmtpBanner, type SmtpBannerResult } from '../smtp/smtp-banner';
 import { lookupAddresses, type AddressLookup, type IgnoredAddress } from './addresses';
-import { endpoint } from './net';
+import { endpoint } from '../net';
 import { resolveSelfTest, type SelfTestResult, type SelfTestSetting } from './self-test';
 import {
   grid,

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { httpRequest } from '../http/request';
 import type { Reason } from '../probe';
 import type { ProbeScope } from '../scope';
-import { deadline, endpoint, tcpConnect } from './net';
+import { deadline, endpoint, tcpConnect } from '../net';
 
 /**
  * Before any IPv6 verdict, the probe host checks its own IPv6 connectivity against an anchor it

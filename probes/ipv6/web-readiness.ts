@@ -13,7 +13,7 @@ import {
   SIMILARITY_MEASURE,
   type BodyComparison,
 } from './content';
-import { deadline, endpoint, tcpConnect, type ConnectResult } from './net';
+import { deadline, endpoint, tcpConnect, type ConnectResult } from '../net';
 import { resolveSelfTest, type SelfTestResult, type SelfTestSetting } from './self-test';
 import {
   grid,

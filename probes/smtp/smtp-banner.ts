@@ -1,4 +1,5 @@
 import { isIP, Socket } from 'node:net';
+import { connectErrorCode } from '../net';
 import type { AddressFamily, Probe, ProbeContext, ProbeOutcome } from '../probe';
 import type { ProbeScope } from '../scope';
 
@@ -145,22 +146,7 @@ function printable(data: Buffer): string {
 }
 
 function errnoCode(err: NodeJS.ErrnoException): SmtpErrorCode {
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return 'refused';
-    case 'ETIMEDOUT':
-      return 'timeout';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EADDRNOTAVAIL':
-    case 'EHOSTDOWN':
-      return 'unreachable';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'reset';
-    default:
-      return 'network';
-  }
+  return connectErrorCode(err.code);
 }
 
 /** Reads the SMTP greeting of one address. Never throws for target failures. */

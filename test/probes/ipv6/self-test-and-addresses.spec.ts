@@ -3,7 +3,7 @@ import type { DnsLookup, LookupResult } from '../../../probes/dns/dnssec/validat
 import type { DnsMessage, DnsRecord } from '../../../probes/dns/message';
 import { classifyAaaa, lookupAddresses } from '../../../probes/ipv6/addresses';
 import { ipv6SelfTest } from '../../../probes/ipv6/self-test';
-import { tcpConnect } from '../../../probes/ipv6/net';
+import { tcpConnect } from '../../../probes/net';
 import { ProbeScope } from '../../../probes/scope';
 import { closedPort, startHttp } from './servers';
 

@@ -1,6 +1,7 @@
+/** Network helpers shared by the probes: endpoints for messages, deadlines, TCP connects, errno codes. */
 import { isIP, Socket } from 'node:net';
-import type { AddressFamily } from '../probe';
-import type { ProbeScope } from '../scope';
+import type { AddressFamily } from './probe';
+import type { ProbeScope } from './scope';
 
 /** `[2001:db8::1]:443` or `198.51.100.1:443`, for messages. */
 export function endpoint(address: string, port: number): string {
