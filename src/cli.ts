@@ -13,7 +13,12 @@ import {
   runMailCheck,
   runWebCheck,
 } from './check/readiness-check';
-import { formatMailScorecard, formatWebScorecard } from './check/readiness-scorecard';
+import {
+  formatMailScorecard,
+  formatSnmpScorecard,
+  formatWebScorecard,
+} from './check/readiness-scorecard';
+import { runSnmpCheck } from './check/snmp-check';
 import { COLOUR, formatScorecard, PLAIN } from './check/dns-scorecard';
 import { DomainError } from './common/errors';
 import { runWithActor } from './common/request-context';
@@ -418,6 +423,88 @@ readinessOptions(
     },
   ),
 );
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+check
+  .command('snmp')
+  .description('SNMP status of a device: uptime and reboots, interfaces, traffic and utilisation')
+  .argument('<host>', 'the device management address (IP literal)')
+  .option('--port <port>', 'SNMP port', '161')
+  .option(
+    '--community <community>',
+    'v2c community (or NETWATCH_SNMP_COMMUNITY, which keeps it out of the process list)',
+  )
+  .option('--user <name>', 'SNMPv3 user (authPriv)')
+  .option('--auth-protocol <p>', 'v3 auth: md5, sha, sha224, sha256, sha384, sha512', 'sha256')
+  .option('--auth-key <key>', 'v3 auth key (or NETWATCH_SNMP_AUTH_KEY)')
+  .option('--priv-protocol <p>', 'v3 privacy: des, aes, aes256b, aes256r', 'aes')
+  .option('--priv-key <key>', 'v3 privacy key (or NETWATCH_SNMP_PRIV_KEY)')
+  .option('--timeout <ms>', 'per attempt', '2000')
+  .option('--retries <n>', 'resends after the first attempt', '1')
+  .option('--sample-seconds <n>', 'poll twice, N seconds apart, to show traffic rates')
+  .option(
+    '--watch <interface>',
+    'an interface whose state decides the status (repeatable)',
+    collect,
+  )
+  .option(
+    '--rate <interface=kbps>',
+    'contracted rate of the circuit on an interface (repeatable)',
+    collect,
+  )
+  .option('--json', 'print one JSON object instead of the scorecard')
+  .action(
+    checkAction(
+      async (
+        host: string,
+        f: {
+          port: string;
+          community?: string;
+          user?: string;
+          authProtocol: string;
+          authKey?: string;
+          privProtocol: string;
+          privKey?: string;
+          timeout: string;
+          retries: string;
+          sampleSeconds?: string;
+          watch?: string[];
+          rate?: string[];
+          json?: boolean;
+        },
+      ) => {
+        const int = (text: string | undefined, flag: string, min: number, max: number) => {
+          if (text === undefined) return undefined;
+          const n = Number(text);
+          if (!Number.isInteger(n) || n < min || n > max)
+            throw new UsageError(`${flag} must be ${min}-${max}, got "${text}"`);
+          return n;
+        };
+        const report = await runSnmpCheck(host, {
+          port: int(f.port, '--port', 1, 65535),
+          community: f.community ?? process.env.NETWATCH_SNMP_COMMUNITY,
+          user: f.user,
+          authProtocol: f.authProtocol,
+          authKey: f.authKey ?? process.env.NETWATCH_SNMP_AUTH_KEY,
+          privProtocol: f.privProtocol,
+          privKey: f.privKey ?? process.env.NETWATCH_SNMP_PRIV_KEY,
+          timeoutMs: int(f.timeout, '--timeout', 1, 60000),
+          retries: int(f.retries, '--retries', 0, 10),
+          sampleSeconds: int(f.sampleSeconds, '--sample-seconds', 1, 300),
+          watch: f.watch,
+          rates: f.rate,
+          scope: process.env.NETWATCH_PROBE_SCOPE,
+        });
+        process.stdout.write(
+          f.json
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : formatSnmpScorecard(report, colourStyle()),
+        );
+        return report.status === 'down' ? 1 : 0;
+      },
+    ),
+  );
 
 program
   .command('migrate')

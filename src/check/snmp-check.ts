@@ -1,0 +1,111 @@
+import { isIP } from 'node:net';
+import {
+  SNMP_AUTH_PROTOCOLS,
+  SNMP_PRIV_PROTOCOLS,
+  SnmpAuthProtocol,
+  SnmpCredentials,
+  SnmpPrivProtocol,
+} from '../../probes/snmp/session';
+import { previousFrom, SnmpObservations, SnmpProbe } from '../../probes/snmp/snmp-probe';
+import { ProbeOutcome } from '../../probes/probe';
+import { parseScope, UsageError } from './dns-check';
+
+export interface SnmpCheckOptions {
+  port?: number;
+  community?: string;
+  user?: string;
+  authProtocol?: string;
+  authKey?: string;
+  privProtocol?: string;
+  privKey?: string;
+  timeoutMs?: number;
+  retries?: number;
+  /** Sample twice, this many seconds apart, to report traffic rates. */
+  sampleSeconds?: number;
+  watch?: string[];
+  /** `ifName=kbit/s`: the contracted rate of the circuit on that interface. */
+  rates?: string[];
+  scope?: string;
+}
+
+export interface SnmpCheckReport {
+  host: string;
+  status: ProbeOutcome['status'];
+  reasons: string[];
+  observations: SnmpObservations;
+}
+
+function credentials(o: SnmpCheckOptions): SnmpCredentials {
+  if (o.user) {
+    const auth = (o.authProtocol ?? 'sha256').toLowerCase();
+    const priv = (o.privProtocol ?? 'aes').toLowerCase();
+    if (!(SNMP_AUTH_PROTOCOLS as readonly string[]).includes(auth))
+      throw new UsageError(`--auth-protocol must be one of ${SNMP_AUTH_PROTOCOLS.join(', ')}`);
+    if (!(SNMP_PRIV_PROTOCOLS as readonly string[]).includes(priv))
+      throw new UsageError(`--priv-protocol must be one of ${SNMP_PRIV_PROTOCOLS.join(', ')}`);
+    if (!o.authKey || !o.privKey)
+      throw new UsageError(
+        'SNMPv3 needs --auth-key and --priv-key (or NETWATCH_SNMP_AUTH_KEY / NETWATCH_SNMP_PRIV_KEY)',
+      );
+    return {
+      version: 'v3',
+      username: o.user,
+      authProtocol: auth as SnmpAuthProtocol,
+      authKey: o.authKey,
+      privProtocol: priv as SnmpPrivProtocol,
+      privKey: o.privKey,
+    };
+  }
+  if (!o.community)
+    throw new UsageError(
+      'give --community (or NETWATCH_SNMP_COMMUNITY) for v2c, or --user with keys for v3',
+    );
+  return { version: 'v2c', community: o.community };
+}
+
+function contractedRates(list: string[] | undefined): Record<string, number> | undefined {
+  if (!list?.length) return undefined;
+  const out: Record<string, number> = {};
+  for (const item of list) {
+    const m = /^(.+)=(\d+)$/.exec(item);
+    if (!m)
+      throw new UsageError(`--rate must be INTERFACE=KBPS (ifIndex or ifName), got "${item}"`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** One-shot SNMP check of a device; with --sample-seconds, two polls so traffic rates can be shown. */
+export async function runSnmpCheck(host: string, o: SnmpCheckOptions): Promise<SnmpCheckReport> {
+  if (!isIP(host))
+    throw new UsageError(`HOST must be an IP address (the family is explicit), got "${host}"`);
+  const target = { host, port: o.port ?? 161, credentials: credentials(o) };
+  const settings = {
+    timeoutMs: o.timeoutMs ?? 2000,
+    retries: o.retries ?? 1,
+    scope: parseScope(o.scope),
+    watchInterfaces: o.watch,
+    contractedRateKbps: contractedRates(o.rates),
+  };
+  const probe = new SnmpProbe();
+  const context = () => ({
+    signal: AbortSignal.timeout((settings.timeoutMs * (settings.retries + 1) + 1000) * 4),
+    now: () => new Date(),
+    scope: settings.scope,
+  });
+  let outcome = await probe.run(target, settings, context());
+  if (o.sampleSeconds && outcome.status !== 'down' && outcome.status !== 'not_tested') {
+    await new Promise((r) => setTimeout(r, o.sampleSeconds! * 1000));
+    outcome = await probe.run(
+      target,
+      { ...settings, previous: previousFrom(outcome.observations) },
+      context(),
+    );
+  }
+  return {
+    host,
+    status: outcome.status,
+    reasons: outcome.reasons.map((r) => r.message),
+    observations: outcome.observations,
+  };
+}
