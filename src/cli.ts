@@ -429,8 +429,17 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 check
   .command('snmp')
   .description('SNMP status of a device: uptime and reboots, interfaces, traffic and utilisation')
-  .argument('<host>', 'the device management address (IP literal)')
+  .argument('<host>', 'the device management address, or a name resolved through --server')
   .option('--port <port>', 'SNMP port', '161')
+  .option(
+    '--server <host:port>',
+    'DNS server for a host given by name (IP literal); default: the system resolver',
+  )
+  .option(
+    '--trust-anchor <file>',
+    'accepted as by every check command (SNMP itself does no DNSSEC)',
+  )
+  .option('--family <4|6>', 'address family when HOST is a name', '4')
   .option(
     '--community <community>',
     'v2c community (or NETWATCH_SNMP_COMMUNITY, which keeps it out of the process list)',
@@ -460,6 +469,8 @@ check
         host: string,
         f: {
           port: string;
+          server?: string;
+          family: string;
           community?: string;
           user?: string;
           authProtocol: string;
@@ -481,7 +492,11 @@ check
             throw new UsageError(`${flag} must be ${min}-${max}, got "${text}"`);
           return n;
         };
+        if (f.family !== '4' && f.family !== '6')
+          throw new UsageError(`--family must be 4 or 6, got "${f.family}"`);
         const report = await runSnmpCheck(host, {
+          server: f.server,
+          family: f.family === '6' ? 6 : 4,
           port: int(f.port, '--port', 1, 65535),
           community: f.community ?? process.env.NETWATCH_SNMP_COMMUNITY,
           user: f.user,

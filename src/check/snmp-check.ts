@@ -8,7 +8,9 @@ import {
 } from '../../probes/snmp/session';
 import { previousFrom, SnmpObservations, SnmpProbe } from '../../probes/snmp/snmp-probe';
 import { ProbeOutcome } from '../../probes/probe';
-import { parseScope, UsageError } from './dns-check';
+import { ServerLookup } from '../../probes/dns/lookup';
+import { UdpTcpTransport } from '../../probes/dns/transport';
+import { parseScope, resolverFor, UsageError } from './dns-check';
 
 export interface SnmpCheckOptions {
   port?: number;
@@ -26,6 +28,10 @@ export interface SnmpCheckOptions {
   /** `ifName=kbit/s`: the contracted rate of the circuit on that interface. */
   rates?: string[];
   scope?: string;
+  /** DNS server for a HOST given by name (as for every check command). */
+  server?: string;
+  /** Address family used when HOST is a name: 4 (A, default) or 6 (AAAA). */
+  family?: 4 | 6;
 }
 
 export interface SnmpCheckReport {
@@ -73,6 +79,24 @@ function contractedRates(list: string[] | undefined): Record<string, number> | u
     out[m[1]] = Number(m[2]);
   }
   return out;
+}
+
+/** A device given by name: its A (or, with --family 6, AAAA) record, through --server. */
+async function resolveHost(name: string, o: SnmpCheckOptions): Promise<string> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    throw new UsageError(`"${name}" is neither an IP address nor a host name`);
+  const type = o.family === 6 ? 'AAAA' : 'A';
+  const lookup = new ServerLookup(
+    new UdpTcpTransport(),
+    resolverFor(o.server, parseScope(o.scope)),
+  );
+  const res = await lookup.query(name, type);
+  const record = res.ok ? res.message.answers.find((r) => r.type === type) : undefined;
+  if (!record)
+    throw new UsageError(
+      `${name} has no ${type} record${res.ok ? '' : ` (${res.error})`}; give the address instead`,
+    );
+  return String(record.data);
 }
 
 /** One-shot SNMP check of a device; with --sample-seconds, two polls so traffic rates can be shown. */

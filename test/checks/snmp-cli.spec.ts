@@ -125,6 +125,6 @@ describe('netwatch check snmp', () => {
 
   it('exits 2 without credentials or with a host name', async () => {
     expect((await netwatch(['check', 'snmp', '127.0.0.1'])).code).toBe(2);
-    expect((await netwatch(['check', 'snmp', 'router.example', '--community', 'x'])).code).toBe(2);
+    expect((await netwatch(['check', 'snmp', 'router/example', '--community', 'x'])).code).toBe(2);
   });
 });
