@@ -100,9 +100,8 @@ async function resolveHost(name: string, o: SnmpCheckOptions): Promise<string> {
 }
 
 /** One-shot SNMP check of a device; with --sample-seconds, two polls so traffic rates can be shown. */
-export async function runSnmpCheck(host: string, o: SnmpCheckOptions): Promise<SnmpCheckReport> {
-  if (!isIP(host))
-    throw new UsageError(`HOST must be an IP address (the family is explicit), got "${host}"`);
+export async function runSnmpCheck(name: string, o: SnmpCheckOptions): Promise<SnmpCheckReport> {
+  const host = isIP(name) ? name : await resolveHost(name, o);
   const target = { host, port: o.port ?? 161, credentials: credentials(o) };
   const settings = {
     timeoutMs: o.timeoutMs ?? 2000,
