@@ -110,11 +110,20 @@ describe('netwatch check snmp', () => {
   });
 
   it('shows traffic rates when sampling twice', async () => {
-    const run = netwatch([...base(), '--community', 'nw-test-ro', '--sample-seconds', '1']);
-    setTimeout(() => agent.setCounters(1, { hcIn: 10_000n + 125_000n, hcOut: 20_000n }), 600);
-    const report = JSON.parse((await run).stdout) as Report;
-    const rate = report.observations.interfaces[0].rate;
-    expect(rate?.inBps).toBeGreaterThan(500_000);
+    // The counter grows steadily (1 Mbit/s) whatever the CLI's start-up time under load.
+    let hcIn = 10_000n;
+    const ticker = setInterval(() => {
+      hcIn += 12_500n;
+      agent.setCounters(1, { hcIn, hcOut: 20_000n });
+    }, 100);
+    try {
+      const run = await netwatch([...base(), '--community', 'nw-test-ro', '--sample-seconds', '1']);
+      const rate = (JSON.parse(run.stdout) as Report).observations.interfaces[0].rate;
+      expect(rate?.inBps).toBeGreaterThan(500_000);
+      expect(rate?.inBps).toBeLessThan(2_000_000);
+    } finally {
+      clearInterval(ticker);
+    }
   });
 
   it('is down (exit 1) with a wrong community', async () => {
