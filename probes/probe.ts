@@ -60,3 +60,44 @@ export interface Probe<Target, Settings, Observations extends object = Record<st
     context: ProbeContext,
   ): Promise<ProbeOutcome<Observations>>;
 }
+
+/**
+ * One order for every probe: known problems outrank unknowns, `down` > `degraded` >
+ * `not_tested` > `up`. A target that is slow on one address and untestable on another is
+ * degraded, not "not tested".
+ */
+export const STATUS_RANK: Readonly<Record<ProbeStatus, number>> = {
+  up: 0,
+  not_tested: 1,
+  degraded: 2,
+  down: 3,
+};
+
+export function worstStatus(statuses: Iterable<ProbeStatus>): ProbeStatus {
+  let worst: ProbeStatus = 'up';
+  for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[worst]) worst = s;
+  return worst;
+}
+
+/** A fact that lowers an outcome, with its explanation. */
+export interface Finding {
+  status: ProbeStatus;
+  reason: Reason;
+}
+
+/**
+ * The status and reasons from a probe's findings: the worst status; a summary reason for it
+ * first (outermost first), then every finding's reason, worst first, ties in the order found.
+ */
+export function judgeFindings(
+  findings: Finding[],
+  summaries: Partial<Record<ProbeStatus, Reason>>,
+): { status: ProbeStatus; reasons: Reason[] } {
+  const status = worstStatus(findings.map((f) => f.status));
+  if (status === 'up') return { status, reasons: [] };
+  const ordered = findings
+    .map((f, i) => ({ ...f, i }))
+    .sort((a, b) => STATUS_RANK[b.status] - STATUS_RANK[a.status] || a.i - b.i);
+  const summary = summaries[status];
+  return { status, reasons: [...(summary ? [summary] : []), ...ordered.map((f) => f.reason)] };
+}

@@ -6,13 +6,14 @@ import { DnssecValidator, type TrustAnchor } from '../dns/dnssec/validator';
 import { ServerLookup } from '../dns/lookup';
 import { type DnsRecord, fqdn, normalizeName } from '../dns/message';
 import { type DnsTransport, type QueryErrorCode, UdpTcpTransport } from '../dns/transport';
-import type {
-  AddressFamily,
-  Probe,
-  ProbeContext,
-  ProbeOutcome,
-  ProbeStatus,
-  Reason,
+import {
+  judgeFindings,
+  type AddressFamily,
+  type Probe,
+  type ProbeContext,
+  type ProbeOutcome,
+  type ProbeStatus,
+  type Reason,
 } from '../probe';
 import { inScope, isDeadline, outsideScopeOutcome } from '../run';
 
@@ -163,8 +164,6 @@ export function canonicalExpected(type: string, text: string): string {
   }
   return t;
 }
-
-const RANK: Record<ProbeStatus, number> = { up: 0, degraded: 1, not_tested: 2, down: 3 };
 
 /**
  * Asks one server one question and judges the answer: response code, the expected records
@@ -355,15 +354,7 @@ export class DnsAnswerProbe implements Probe<
         fail('down', 'dnssec_insecure', why);
     }
 
-    const status = verdicts.reduce<ProbeStatus>(
-      (w, v) => (RANK[v.status] > RANK[w] ? v.status : w),
-      'up',
-    );
-    return {
-      status,
-      family: result.family,
-      observations,
-      reasons: verdicts.sort((a, b) => RANK[b.status] - RANK[a.status]).map((v) => v.reason),
-    };
+    const { status, reasons } = judgeFindings(verdicts, {});
+    return { status, family: result.family, observations, reasons };
   }
 }

@@ -1,12 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { JSONPath } from 'jsonpath-plus';
-import type {
-  AddressFamily,
-  Probe,
-  ProbeContext,
-  ProbeOutcome,
-  ProbeStatus,
-  Reason,
+import {
+  judgeFindings,
+  type AddressFamily,
+  type Probe,
+  type ProbeContext,
+  type ProbeOutcome,
+  type ProbeStatus,
+  type Reason,
 } from '../probe';
 import { inScope, OUTSIDE_SCOPE } from '../run';
 import { AddressResolver, candidateAddresses, dnsResolver, familyName } from './addresses';
@@ -117,7 +118,6 @@ export interface HttpProbeOptions {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Connection failures after which the next address of the same family is tried. */
 const NEXT_ADDRESS_ON = new Set<HttpRequestErrorCode>(['refused']);
-const SEVERITY: Record<ProbeStatus, number> = { up: 0, degraded: 1, not_tested: 2, down: 3 };
 
 interface Normalized {
   url: URL;
@@ -429,25 +429,12 @@ export class HttpProbe implements Probe<unknown, HttpProbeSettings, HttpObservat
         );
     }
 
-    const status = findings.reduce<ProbeStatus>(
-      (worst, f) => (SEVERITY[f.status] > SEVERITY[worst] ? f.status : worst),
-      'up',
-    );
-    const reasons: Reason[] = [];
-    if (status !== 'up') {
-      const what = `${s.method} ${s.url.href} over ${fam}`;
-      const summary: Record<Exclude<ProbeStatus, 'up'>, Reason> = {
-        down: { code: 'http_down', message: `${what} failed` },
-        degraded: { code: 'http_degraded', message: `${what} answered, degraded` },
-        not_tested: { code: 'http_not_tested', message: `${what} not tested` },
-      };
-      reasons.push(summary[status]);
-      // Worst first, then in the order found.
-      const ordered = findings
-        .map((f, i) => ({ ...f, i }))
-        .sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] || a.i - b.i);
-      reasons.push(...ordered.map((f) => f.reason));
-    }
+    const what = `${s.method} ${s.url.href} over ${fam}`;
+    const { status, reasons } = judgeFindings(findings, {
+      down: { code: 'http_down', message: `${what} failed` },
+      degraded: { code: 'http_degraded', message: `${what} answered, degraded` },
+      not_tested: { code: 'http_not_tested', message: `${what} not tested` },
+    });
     return { status, family: answered ? s.family : null, observations: obs, reasons };
   }
 

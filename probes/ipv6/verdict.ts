@@ -1,4 +1,11 @@
-import type { AddressFamily, ProbeOutcome, ProbeStatus, Reason } from '../probe';
+import {
+  STATUS_RANK,
+  worstStatus,
+  type AddressFamily,
+  type ProbeOutcome,
+  type ProbeStatus,
+  type Reason,
+} from '../probe';
 
 /** One family's verdict: a probe outcome plus the addresses it judged. */
 export interface FamilyVerdict<Observations extends object> extends ProbeOutcome<Observations> {
@@ -12,15 +19,9 @@ export interface Finding {
   reason: Reason;
 }
 
-/**
- * Known problems outrank unknowns: `down` > `degraded` > `not_tested` > `up`. A family that is
- * down somewhere is down even if another address could not be tested.
- */
-const RANK: Record<ProbeStatus, number> = { up: 0, not_tested: 1, degraded: 2, down: 3 };
-
-export function worst(statuses: ProbeStatus[]): ProbeStatus {
-  return statuses.reduce<ProbeStatus>((a, b) => (RANK[b] > RANK[a] ? b : a), 'up');
-}
+/** The shared order (probes/probe.ts): a family down somewhere is down even if another address could not be tested. */
+export const worst = (statuses: ProbeStatus[]): ProbeStatus => worstStatus(statuses);
+const RANK = STATUS_RANK;
 
 /**
  * The verdict from the findings: the worst severity, with a summary reason for it first

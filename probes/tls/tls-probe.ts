@@ -7,13 +7,14 @@ import {
   PeerCertificate,
   TLSSocket,
 } from 'node:tls';
-import type {
-  AddressFamily,
-  Probe,
-  ProbeContext,
-  ProbeOutcome,
-  ProbeStatus,
-  Reason,
+import {
+  judgeFindings,
+  type AddressFamily,
+  type Probe,
+  type ProbeContext,
+  type ProbeOutcome,
+  type ProbeStatus,
+  type Reason,
 } from '../probe';
 import { inScope, OUTSIDE_SCOPE } from '../run';
 import { AddressResolver, candidateAddresses, dnsResolver, familyName } from '../http/addresses';
@@ -88,7 +89,6 @@ export class TlsSettingsError extends Error {
 const WEAK_PROTOCOLS = new Set(['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1']);
 const WEAK_HASHES = new Set(['md5', 'sha1']);
 const MIN_RSA_BITS = 2048;
-const SEVERITY: Record<ProbeStatus, number> = { up: 0, degraded: 1, not_tested: 2, down: 3 };
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 type Handshake =
@@ -307,24 +307,12 @@ export class TlsProbe implements Probe<unknown, TlsProbeSettings, TlsObservation
       }
     }
 
-    const status = findings.reduce<ProbeStatus>(
-      (worst, f) => (SEVERITY[f.status] > SEVERITY[worst] ? f.status : worst),
-      'up',
-    );
-    const reasons: Reason[] = [];
-    if (status !== 'up') {
-      const what = `TLS to ${host} port ${port} over ${familyName(settings.family)}`;
-      const summary: Record<Exclude<ProbeStatus, 'up'>, Reason> = {
-        down: { code: 'tls_down', message: `${what} failed` },
-        degraded: { code: 'tls_degraded', message: `${what} has weak or expiring settings` },
-        not_tested: { code: 'tls_not_tested', message: `${what} not tested` },
-      };
-      reasons.push(summary[status]);
-      const ordered = findings
-        .map((f, i) => ({ ...f, i }))
-        .sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] || a.i - b.i);
-      reasons.push(...ordered.map((f) => f.reason));
-    }
+    const what = `TLS to ${host} port ${port} over ${familyName(settings.family)}`;
+    const { status, reasons } = judgeFindings(findings, {
+      down: { code: 'tls_down', message: `${what} failed` },
+      degraded: { code: 'tls_degraded', message: `${what} has weak or expiring settings` },
+      not_tested: { code: 'tls_not_tested', message: `${what} not tested` },
+    });
     return { status, family: answered ? settings.family : null, observations: obs, reasons };
   }
 
