@@ -1,0 +1,102 @@
+import { Client } from 'pg';
+
+/** The advisory lock key every NetWatch scheduler competes for ("nwsc"). */
+export const SCHEDULER_LOCK_KEY = 0x6e777363;
+
+export interface LeaderLockOptions {
+  /** Connection string of the database the schedulers share. */
+  url: string;
+  key?: number;
+  /** How often a waiting instance tries again, and the holder checks its session. */
+  pollMs?: number;
+  onAcquired?: () => void;
+  /** The holder's session died (server restart, terminated backend): stop scheduling at once. */
+  onLost?: (reason: string) => void;
+}
+
+/**
+ * Exactly one scheduler at a time: a session-level PostgreSQL advisory lock held on a dedicated
+ * connection. The lock dies with the session, so when the holder's process or connection dies
+ * the next instance's poll takes over; the holder itself notices a lost session and stops.
+ */
+export class LeaderLock {
+  private client: Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private held = false;
+  private stopped = false;
+
+  constructor(private readonly options: LeaderLockOptions) {}
+
+  get isLeader(): boolean {
+    return this.held;
+  }
+
+  /** Starts competing; resolves after the first attempt (leader or not). */
+  async start(): Promise<boolean> {
+    this.stopped = false;
+    await this.attempt();
+    this.schedule();
+    return this.held;
+  }
+
+  /** Releases the lock (if held) and stops competing. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const client = this.client;
+    this.client = null;
+    this.held = false;
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.attempt().finally(() => this.schedule());
+    }, this.options.pollMs ?? 5000);
+    this.timer.unref();
+  }
+
+  private lose(reason: string): void {
+    if (!this.held) return;
+    this.held = false;
+    this.client = null;
+    this.options.onLost?.(reason);
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.stopped) return;
+    const key = this.options.key ?? SCHEDULER_LOCK_KEY;
+    try {
+      if (this.held && this.client) {
+        // Still our session? A terminated backend shows up here (or as an 'error' event).
+        await this.client.query('SELECT 1');
+        return;
+      }
+      if (!this.client) {
+        const client = new Client({
+          connectionString: this.options.url,
+          application_name: 'netwatch-scheduler-lock',
+        });
+        client.on('error', (err) => this.lose(`lock session lost: ${err.message}`));
+        client.on('end', () => this.lose('lock session ended'));
+        await client.connect();
+        this.client = client;
+      }
+      const { rows } = await this.client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS ok',
+        [key],
+      );
+      if (rows[0]?.ok && !this.stopped) {
+        this.held = true;
+        this.options.onAcquired?.();
+      }
+    } catch (err) {
+      const client = this.client;
+      this.client = null;
+      if (this.held) this.lose(`lock session lost: ${(err as Error).message}`);
+      await client?.end().catch(() => undefined);
+    }
+  }
+}
