@@ -71,6 +71,19 @@ describe('loadConfig', () => {
         importMaxBytes: 20971520,
       },
       log: { level: 'log' },
+      monitoring: {
+        enabled: true,
+        probeScope: '',
+        resolver: '',
+        ipv6Anchor: '[2001:4860:4860::8888]:53',
+        trustAnchorFile: 'config/dnssec/root-anchors.txt',
+        globalConcurrency: 64,
+        perHostConcurrency: 4,
+        syncSeconds: 30,
+        rawRetentionDays: 30,
+        hourlyRetentionDays: 400,
+        dailyRetentionYears: 5,
+      },
     });
   });
 
@@ -100,6 +113,17 @@ describe('loadConfig', () => {
         NETWATCH_EXAMPLE_FILE: '/srv/example.yaml',
         NETWATCH_IMPORT_MAX_BYTES: '1024',
         NETWATCH_LOG_LEVEL: 'debug',
+        NETWATCH_MONITORING: 'false',
+        NETWATCH_PROBE_SCOPE: '127.0.0.0/8,::1/128',
+        NETWATCH_RESOLVER: '127.0.0.1:5353',
+        NETWATCH_IPV6_ANCHOR: '[::1]:53',
+        NETWATCH_TRUST_ANCHOR: '/srv/anchors.txt',
+        NETWATCH_CONCURRENCY: '8',
+        NETWATCH_PER_HOST_CONCURRENCY: '2',
+        NETWATCH_SYNC_SECONDS: '5',
+        NETWATCH_RAW_RETENTION_DAYS: '7',
+        NETWATCH_HOURLY_RETENTION_DAYS: '60',
+        NETWATCH_DAILY_RETENTION_YEARS: '2',
       },
     });
     expect(config).toEqual({
@@ -118,9 +142,22 @@ describe('loadConfig', () => {
         importMaxBytes: 1024,
       },
       log: { level: 'debug' },
+      monitoring: {
+        enabled: false,
+        probeScope: '127.0.0.0/8,::1/128',
+        resolver: '127.0.0.1:5353',
+        ipv6Anchor: '[::1]:53',
+        trustAnchorFile: '/srv/anchors.txt',
+        globalConcurrency: 8,
+        perHostConcurrency: 2,
+        syncSeconds: 5,
+        rawRetentionDays: 7,
+        hourlyRetentionDays: 60,
+        dailyRetentionYears: 2,
+      },
     });
     // Every setting in the table was exercised above.
-    expect(SETTINGS).toHaveLength(13);
+    expect(SETTINGS).toHaveLength(24);
   });
 
   it('ignores an empty environment variable (the file value stays)', () => {
@@ -233,11 +270,24 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('reports a missing required setting', () => {
-    const file = yamlFile(VALID_YAML.replace('  poolSize: 5\n', ''));
+  it('overlays a site file on the shipped defaults: it names only what it changes', () => {
+    const config = loadConfig({ file: yamlFile('server:\n  port: 8081\n'), env: {} });
+    expect(config.server.port).toBe(8081);
+    expect(config.database.poolSize).toBe(10);
+    expect(config.monitoring.globalConcurrency).toBe(64);
+  });
+
+  it('reports a required setting emptied by a site file', () => {
+    const file = yamlFile(VALID_YAML.replace('  poolSize: 5\n', '  poolSize: ~\n'));
     expect(problemsOf(() => loadConfig({ file, env: {} }))).toEqual([
       expect.stringContaining('database.poolSize'),
     ]);
+  });
+
+  it('rejects a probe scope that is not a list of networks', () => {
+    expect(
+      problemsOf(() => loadConfig({ env: { NETWATCH_PROBE_SCOPE: '127.0.0.0/8,nonsense' } })),
+    ).toEqual([expect.stringContaining('monitoring.probeScope')]);
   });
 
   it('reports every problem at once', () => {

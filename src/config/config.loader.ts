@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { scopeAllowList } from '../monitoring/checks/scope';
 import { projectRoot } from '../common/project-root';
 import { LogLevelName, NetwatchConfig } from './config.types';
 
@@ -35,6 +36,29 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'inventory.exampleFile', env: 'NETWATCH_EXAMPLE_FILE', kind: 'string' },
   { path: 'inventory.importMaxBytes', env: 'NETWATCH_IMPORT_MAX_BYTES', kind: 'positiveInt' },
   { path: 'log.level', env: 'NETWATCH_LOG_LEVEL', kind: 'logLevel' },
+  { path: 'monitoring.enabled', env: 'NETWATCH_MONITORING', kind: 'boolean' },
+  { path: 'monitoring.probeScope', env: 'NETWATCH_PROBE_SCOPE', kind: 'string' },
+  { path: 'monitoring.resolver', env: 'NETWATCH_RESOLVER', kind: 'string' },
+  { path: 'monitoring.ipv6Anchor', env: 'NETWATCH_IPV6_ANCHOR', kind: 'string' },
+  { path: 'monitoring.trustAnchorFile', env: 'NETWATCH_TRUST_ANCHOR', kind: 'string' },
+  { path: 'monitoring.globalConcurrency', env: 'NETWATCH_CONCURRENCY', kind: 'positiveInt' },
+  {
+    path: 'monitoring.perHostConcurrency',
+    env: 'NETWATCH_PER_HOST_CONCURRENCY',
+    kind: 'positiveInt',
+  },
+  { path: 'monitoring.syncSeconds', env: 'NETWATCH_SYNC_SECONDS', kind: 'positiveInt' },
+  { path: 'monitoring.rawRetentionDays', env: 'NETWATCH_RAW_RETENTION_DAYS', kind: 'positiveInt' },
+  {
+    path: 'monitoring.hourlyRetentionDays',
+    env: 'NETWATCH_HOURLY_RETENTION_DAYS',
+    kind: 'positiveInt',
+  },
+  {
+    path: 'monitoring.dailyRetentionYears',
+    env: 'NETWATCH_DAILY_RETENTION_YEARS',
+    kind: 'positiveInt',
+  },
 ];
 
 const LOG_LEVELS: readonly LogLevelName[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -101,6 +125,26 @@ function coerce(kind: Kind, raw: unknown): { value?: unknown; problem?: string }
   }
 }
 
+function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const b = out[key];
+    out[key] =
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      b &&
+      typeof b === 'object' &&
+      !Array.isArray(b)
+        ? deepMerge(b as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
 export interface LoadOptions {
   file?: string;
   env?: NodeJS.ProcessEnv;
@@ -113,17 +157,24 @@ export interface LoadOptions {
  */
 export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
   const env = options.env ?? process.env;
-  const file = resolve(
-    options.file ?? env.NETWATCH_CONFIG ?? join(projectRoot(), 'config', 'default.yaml'),
-  );
-  let fromFile: unknown;
-  try {
-    fromFile = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([`${file}: ${(err as Error).message}`]);
-  }
-  if (!fromFile || typeof fromFile !== 'object')
-    throw new ConfigError([`${file}: must be a YAML mapping`]);
+  const defaultsFile = join(projectRoot(), 'config', 'default.yaml');
+  const file = resolve(options.file ?? env.NETWATCH_CONFIG ?? defaultsFile);
+  const read = (path: string): Record<string, unknown> => {
+    let parsed: unknown;
+    try {
+      parsed = parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new ConfigError([`${path}: ${(err as Error).message}`]);
+    }
+    if (parsed === null || parsed === undefined) return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new ConfigError([`${path}: must be a YAML mapping`]);
+    return parsed as Record<string, unknown>;
+  };
+  // A site's own file overlays the shipped defaults, so it names only what it changes.
+  const fromFile =
+    file === resolve(defaultsFile) ? read(file) : deepMerge(read(defaultsFile), read(file));
+  const ownKeys = file === resolve(defaultsFile) ? fromFile : read(file);
 
   const problems: string[] = [];
   const known = new Set(SETTINGS.map((s) => s.path));
@@ -134,7 +185,7 @@ export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
       else if (!known.has(path)) problems.push(`${path} (in ${file}): unknown setting`);
     }
   };
-  walk(fromFile, '');
+  walk(ownKeys, '');
 
   const result: Record<string, unknown> = {};
   for (const setting of SETTINGS) {
@@ -159,6 +210,14 @@ export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
   // Checked even when other keys are bad, so one run reports every problem.
   if (config.dataDir === '') problems.push('dataDir: must not be empty');
   const key = config.secrets?.key;
+  const scope = config.monitoring?.probeScope;
+  if (scope) {
+    try {
+      scopeAllowList(scope, 'monitoring.probeScope (NETWATCH_PROBE_SCOPE)');
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
   if (key && Buffer.from(key, 'base64').length !== 32) {
     problems.push('secrets.key (NETWATCH_SECRET_KEY): must be base64 of exactly 32 bytes');
   }

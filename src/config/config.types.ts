@@ -7,6 +7,23 @@ export interface NetwatchConfig {
   secrets: { key: string };
   inventory: { loadExampleOnEmpty: boolean; exampleFile: string; importMaxBytes: number };
   log: { level: LogLevelName };
+  monitoring: {
+    enabled: boolean;
+    /** CIDRs probes may send to; empty: the deployment default (all but link-local and metadata). */
+    probeScope: string;
+    /** DNS resolver for every check (IP[:port]); empty: the first nameserver of /etc/resolv.conf. */
+    resolver: string;
+    /** Where the probe host proves its own IPv6 ([v6]:port). */
+    ipv6Anchor: string;
+    trustAnchorFile: string;
+    globalConcurrency: number;
+    perHostConcurrency: number;
+    /** How often the checks are re-derived from the inventory. */
+    syncSeconds: number;
+    rawRetentionDays: number;
+    hourlyRetentionDays: number;
+    dailyRetentionYears: number;
+  };
 }
 
 /** Injection token for the validated configuration. */
