@@ -1,6 +1,12 @@
 import { Inventory1764300000000 } from './1764300000000-inventory';
 import { Checks1764400001000 } from './1764400001000-checks';
 import { CheckState1764400002000 } from './1764400002000-check-state';
+import { CheckResults1764400003000 } from './1764400003000-check-results';
 
 /** Every migration, oldest first. Listed explicitly so src/ and dist/ load the same set. */
-export const MIGRATIONS = [Inventory1764300000000, Checks1764400001000, CheckState1764400002000];
+export const MIGRATIONS = [
+  Inventory1764300000000,
+  Checks1764400001000,
+  CheckState1764400002000,
+  CheckResults1764400003000,
+];

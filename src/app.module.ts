@@ -5,6 +5,7 @@ import { NetwatchConfig } from './config/config.types';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory/inventory.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         ),
         HealthModule,
         InventoryModule,
+        MonitoringModule,
       ],
     };
   }

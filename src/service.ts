@@ -6,7 +6,11 @@ import { configureApp } from './app.setup';
 import { NetwatchConfig } from './config/config.types';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations, withSetupLock } from './database/migrate';
+import { SecretBox } from './common/secret-box';
 import { ExampleInventoryLoader } from './inventory/import/example-loader';
+import { MonitoringEngine } from './monitoring/engine';
+import { EngineMetrics } from './monitoring/metrics';
+import { createEngine } from './monitoring/monitoring.providers';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -20,6 +24,8 @@ export interface RunningService {
   url?: string;
   databaseUrl: string;
   embedded?: EmbeddedPostgres;
+  /** The monitoring engine, when this process runs it. */
+  engine?: MonitoringEngine;
   /** Closes HTTP and the pool, then stops the embedded cluster (if this process started it). */
   stop(): Promise<void>;
 }
@@ -48,7 +54,7 @@ export async function openDatabase(
  */
 export async function startService(
   config: NetwatchConfig,
-  options: { listen: boolean; loadExample?: boolean } = { listen: true },
+  options: { listen: boolean; loadExample?: boolean; monitor?: boolean } = { listen: true },
 ): Promise<RunningService> {
   const logger = new Logger('NetWatch');
   const { url: databaseUrl, embedded } = await openDatabase(config, logger);
@@ -72,13 +78,26 @@ export async function startService(
       const shownHost = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
       url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.server.port}`;
     }
+    let engine: MonitoringEngine | undefined;
+    if (options.monitor ?? (options.listen && config.monitoring.enabled)) {
+      engine = createEngine(
+        dataSource,
+        config,
+        databaseUrl,
+        app.get(SecretBox),
+        app.get(EngineMetrics),
+      );
+      await engine.start();
+    }
     const running = app;
     return {
       app: running,
       url,
       databaseUrl,
       embedded,
+      engine,
       stop: async () => {
+        await engine?.stop();
         await running.close();
         if (embedded) await embedded.stop();
       },

@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { EngineMetrics } from '../monitoring/metrics';
 
 /**
  * Liveness and database readiness in one answer: 200 when the database answers within two
@@ -12,19 +13,31 @@ import { DataSource } from 'typeorm';
 export class HealthController {
   private readonly startedAt = Date.now();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: EngineMetrics,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Liveness and database readiness' })
   async health(@Res({ passthrough: true }) res: Response) {
     const database = await this.pingDatabase();
-    const ok = database.status === 'up';
+    const scheduler = this.schedulerHealth();
+    const ok = database.status === 'up' && scheduler.status !== 'stalled';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: ok ? 'ok' : 'error',
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-      checks: { database },
+      checks: { database, scheduler },
     };
+  }
+
+  /** The leader's scheduler ticks every second: a tick older than 30 s means it is stuck. */
+  private schedulerHealth() {
+    const { role, lastTickAt } = this.engine.scheduler;
+    const stale =
+      role === 'leader' && lastTickAt !== null && Date.now() - lastTickAt.getTime() > 30_000;
+    return { status: stale ? 'stalled' : role, lastTickAt };
   }
 
   private async pingDatabase(): Promise<{

@@ -38,8 +38,13 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
   };
 
   it('serves /health and the example inventory, then shuts down cleanly on SIGTERM', async () => {
+    // The service probes on its own: only loopback may be reached, and the resolver and every
+    // example target lie outside that scope, so nothing is sent at all.
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      NETWATCH_PROBE_SCOPE: '127.0.0.0/8,::1/128',
+      NETWATCH_RESOLVER: '198.51.100.53',
+      NETWATCH_SYNC_SECONDS: '5',
       PORT: String(port),
       HOST: '127.0.0.1',
       NETWATCH_DATA_DIR: dataDir,
@@ -82,6 +87,23 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
     expect(services.total).toBeGreaterThan(0);
     const docs = await fetch(`http://127.0.0.1:${port}/api/docs-json`);
     expect(docs.status).toBe(200);
+
+    // The engine monitors the example inventory: checks derived, this instance the scheduler.
+    let summary = { total: 0 };
+    let metrics = '';
+    for (
+      let i = 0;
+      i < 40 && (summary.total === 0 || !/netwatch_checks_run_total\{/.test(metrics));
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 250));
+      summary = (await (await fetch(`http://127.0.0.1:${port}/api/status/summary`)).json()) as {
+        total: number;
+      };
+      metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    }
+    expect(summary.total).toBeGreaterThan(200);
+    expect(metrics).toMatch(/netwatch_scheduler_leader 1/);
 
     const pgPid = postmasterPid();
     expect(alive(pgPid)).toBe(true);

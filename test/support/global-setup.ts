@@ -15,6 +15,8 @@ import { TEMPLATE_DB, withDatabase } from './database';
  * independent.
  */
 export default async function globalSetup(): Promise<void> {
+  // Safety net for every test and every service a test starts: probes reach loopback only.
+  process.env.NETWATCH_PROBE_SCOPE ??= '127.0.0.0/8,::1/128';
   // Tests that run the real CLI or service as a child process use dist/: build it once here,
   // so those specs never build concurrently or run stale code.
   execFileSync(

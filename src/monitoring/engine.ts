@@ -1,0 +1,391 @@
+import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CheckResult } from './results/types';
+import { ResultWriter } from './results/result-writer';
+import { PartitionManager } from './results/partition-manager';
+import { CheckDefinition } from './checks/check.types';
+import { ChecksConfig } from './checks/checks-config';
+import { syncChecks } from './checks/sync';
+import { resumeDue, nextDue } from './scheduler/due';
+import { LeaderLock } from './scheduler/leader-lock';
+import { ConcurrencyLimiter } from './scheduler/limiter';
+import { EngineMetrics } from './metrics';
+import { evaluateRound } from './state/round';
+import { CheckStateRecord, ProbeResult, TransitionEvent } from './state/state-machine';
+import { loadStates, upsertStates } from './state/state-store';
+import { activeWindows, MaintenanceWindow, ObjectRef } from './state/maintenance';
+import { loadMaintenanceWindows } from './state/maintenance-store';
+
+/** A check as stored, with what the scheduler needs. */
+export type StoredCheck = CheckDefinition & { id: string; nextDueAt: Date };
+
+/** What the engine needs to run one check (the runner's contract). */
+export interface CheckExecutor {
+  run(
+    check: StoredCheck,
+    previous?: { observations?: unknown },
+  ): Promise<CheckResult & { status: ProbeResult['status'] }>;
+}
+
+export interface EngineOptions {
+  databaseUrl: string;
+  checksConfig: ChecksConfig;
+  executor: CheckExecutor;
+  metrics: EngineMetrics;
+  globalConcurrency: number;
+  perHostConcurrency: number;
+  syncSeconds: number;
+  retention: { rawDays: number; hourlyDays: number; dailyYears: number };
+  now?: () => Date;
+  /** How often the scheduler looks for due checks (ms). */
+  tickMs?: number;
+  /** False: no timer; the caller drives tick() (tests, benchmarks). */
+  autoTick?: boolean;
+}
+
+interface CheckRow {
+  id: string;
+  key: string;
+  object_type: CheckDefinition['objectType'];
+  object_id: string;
+  unit_id: string | null;
+  kind: CheckDefinition['kind'];
+  family: 4 | 6 | null;
+  target: CheckDefinition['target'];
+  settings: CheckDefinition['settings'];
+  interval_seconds: number;
+  timeout_ms: number;
+  failure_threshold: number;
+  success_threshold: number;
+  enabled: boolean;
+  next_due_at: Date;
+}
+
+const toCheck = (r: CheckRow): StoredCheck => ({
+  id: r.id,
+  key: r.key,
+  objectType: r.object_type,
+  objectId: r.object_id,
+  unitId: r.unit_id,
+  kind: r.kind,
+  family: r.family,
+  target: r.target,
+  settings: r.settings,
+  intervalSeconds: r.interval_seconds,
+  timeoutMs: r.timeout_ms,
+  thresholds: { failure: r.failure_threshold, success: r.success_threshold },
+  enabled: r.enabled,
+  nextDueAt: new Date(r.next_due_at),
+});
+
+/** The host a check's packets go to, for per-host concurrency. */
+function hostOf(check: StoredCheck): string {
+  const t = check.target as Record<string, unknown>;
+  return String(t.address ?? t.host ?? t.domain ?? t.zone ?? t.name ?? check.objectId);
+}
+
+/**
+ * The monitoring engine: one elected scheduler (advisory lock) that keeps the checks in step
+ * with the inventory, runs the due ones within the concurrency limits, writes results in
+ * batches, and moves each check's state machine (thresholds, maintenance, dependencies).
+ * Transitions are emitted as `transition` events (incidents subscribe to them).
+ */
+export class MonitoringEngine extends EventEmitter {
+  private readonly logger = new Logger('Monitoring');
+  private readonly lock: LeaderLock;
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly writer: ResultWriter;
+  private readonly partitions: PartitionManager;
+  private readonly now: () => Date;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+  private lastSync = 0;
+  private lastPartitions = 0;
+  private readonly inFlight = new Set<string>();
+  private readonly lastObservations = new Map<string, unknown>();
+  private pending = new Map<string, ProbeResult>();
+  private checksById = new Map<string, StoredCheck>();
+  private windows: MaintenanceWindow[] = [];
+  private unitAncestors = new Map<string, string[]>();
+  private parents = new Map<string, string[]>();
+  lastTickAt: Date | null = null;
+  private leading: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: EngineOptions,
+  ) {
+    super();
+    this.now = options.now ?? (() => new Date());
+    this.limiter = new ConcurrencyLimiter(options.globalConcurrency, options.perHostConcurrency);
+    this.writer = new ResultWriter(dataSource, {
+      onError: (err) => this.logger.error(`writing results failed: ${(err as Error).message}`),
+      onBatch: (b) => options.metrics.dbWrite.observe(b.ms / 1000),
+    });
+    this.partitions = new PartitionManager(dataSource, {
+      rawDays: options.retention.rawDays,
+      hourlyDays: options.retention.hourlyDays,
+      dailyYears: options.retention.dailyYears,
+    });
+    this.lock = new LeaderLock({
+      url: options.databaseUrl,
+      pollMs: 5000,
+      onAcquired: () => {
+        this.leading = this.lead();
+      },
+      onLost: (reason) => this.standDown(reason),
+    });
+  }
+
+  /** Resolves once this instance, having won the lock, has synced and resumed its schedule. */
+  whenLeading(): Promise<void> {
+    return this.leading;
+  }
+
+  get role(): 'leader' | 'standby' {
+    return this.lock.isLeader ? 'leader' : 'standby';
+  }
+
+  async start(): Promise<void> {
+    this.options.metrics.scheduler.role = 'standby';
+    await this.lock.start();
+    if (!this.lock.isLeader) this.logger.log('another instance runs the scheduler; standing by');
+  }
+
+  async stop(): Promise<void> {
+    this.options.metrics.scheduler.role = 'disabled';
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.lock.stop();
+    await this.drain();
+    await this.writer.close();
+  }
+
+  /** Became the scheduler: sync, prepare partitions, spread overdue checks, start ticking. */
+  private async lead(): Promise<void> {
+    this.options.metrics.leader.set(1);
+    this.options.metrics.scheduler.role = 'leader';
+    this.logger.log('this instance runs the scheduler');
+    try {
+      await this.maintain(true);
+      await this.resume();
+    } catch (err) {
+      this.logger.error(`scheduler start-up failed: ${(err as Error).message}`);
+    }
+    if (!this.timer && this.options.autoTick !== false) {
+      this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 1000);
+      this.timer.unref();
+    }
+  }
+
+  private standDown(reason: string): void {
+    this.options.metrics.leader.set(0);
+    this.options.metrics.scheduler.role = 'standby';
+    this.logger.warn(`scheduler lock lost (${reason}): standing by`);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Inventory sync, partitions, topology and maintenance windows, at their own pace. */
+  private async maintain(force = false): Promise<void> {
+    const now = this.now().getTime();
+    if (force || now - this.lastSync >= this.options.syncSeconds * 1000) {
+      const r = await syncChecks(this.dataSource, this.options.checksConfig);
+      if (r.created || r.updated || r.removed)
+        this.logger.log(
+          `checks synced: +${r.created} ~${r.updated} -${r.removed} (${r.total} in all)`,
+        );
+      for (const p of r.problems) this.logger.warn(`check override: ${p}`);
+      this.options.metrics.checksDefined.set(r.total);
+      this.windows = await loadMaintenanceWindows(this.dataSource);
+      await this.loadTopology();
+      this.lastSync = now;
+    }
+    if (force || now - this.lastPartitions >= 3_600_000) {
+      await this.partitions.maintain(this.now());
+      this.lastPartitions = now;
+    }
+  }
+
+  /**
+   * Topology for dependency suppression: a check behind a circuit (dedicated line, MPLS, VPN)
+   * depends on that circuit's check when the check's unit lies in the circuit unit's subtree —
+   * a commune's services behind its district's line.
+   */
+  private async loadTopology(): Promise<void> {
+    const units: { id: string; parent_id: string | null }[] = await this.dataSource.query(
+      'SELECT id, parent_id FROM units',
+    );
+    const parentOf = new Map(units.map((u) => [u.id, u.parent_id]));
+    this.unitAncestors = new Map(
+      units.map((u) => {
+        const chain: string[] = [];
+        for (let p: string | null | undefined = u.id; p && chain.length < 64; p = parentOf.get(p))
+          chain.push(p);
+        return [u.id, chain];
+      }),
+    );
+    const lines: { check_id: string; unit_id: string }[] = await this.dataSource.query(
+      `SELECT ch.id AS check_id, c.unit_id FROM checks ch JOIN circuits c ON ch.object_type = 'circuit' AND ch.object_id = c.id
+       WHERE c.type IN ('dedicated_line','mpls','vpn') AND c.unit_id IS NOT NULL AND ch.enabled`,
+    );
+    const checks: { id: string; unit_id: string | null; object_type: string }[] =
+      await this.dataSource.query('SELECT id, unit_id, object_type FROM checks WHERE enabled');
+    this.parents = new Map();
+    for (const c of checks) {
+      if (!c.unit_id || c.object_type === 'circuit') continue;
+      const ancestors = new Set(this.unitAncestors.get(c.unit_id) ?? []);
+      const behind = lines
+        .filter(
+          (l) => ancestors.has(l.unit_id) && l.unit_id !== units.find((u) => !u.parent_id)?.id,
+        )
+        .map((l) => l.check_id);
+      if (behind.length) this.parents.set(c.id, behind);
+    }
+  }
+
+  /** After (re)election: overdue checks are spread over their interval, not run all at once. */
+  private async resume(): Promise<void> {
+    const rows: CheckRow[] = await this.dataSource.query(
+      'SELECT * FROM checks WHERE enabled AND next_due_at <= $1',
+      [this.now()],
+    );
+    if (!rows.length) return;
+    const now = this.now();
+    const ids = rows.map((r) => r.id);
+    const dues = rows.map((r) =>
+      resumeDue({ intervalSeconds: r.interval_seconds }, r.id, null, now),
+    );
+    await this.dataSource.query(
+      'UPDATE checks SET next_due_at = d.due FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, due) WHERE checks.id = d.id',
+      [ids, dues],
+    );
+  }
+
+  /** One scheduler pass (the timer calls it every second; tests call it directly). */
+  async tick(): Promise<void> {
+    if (this.ticking || !this.lock.isLeader) return;
+    this.ticking = true;
+    try {
+      this.lastTickAt = this.now();
+      this.options.metrics.scheduler.lastTickAt = this.lastTickAt;
+      await this.maintain();
+      await this.settle();
+      const free = this.options.globalConcurrency * 2 - this.inFlight.size;
+      if (free <= 0) return;
+      const rows: CheckRow[] = await this.dataSource.query(
+        `SELECT * FROM checks WHERE enabled AND next_due_at <= $1 ${this.inFlight.size ? 'AND NOT (id = ANY($3::uuid[]))' : ''}
+         ORDER BY next_due_at LIMIT $2`,
+        this.inFlight.size ? [this.now(), free, [...this.inFlight]] : [this.now(), free],
+      );
+      if (!rows.length) return;
+      const checks = rows.map(toCheck);
+      // Claim them first (next due time written before running), so a crash or a new leader never runs them twice.
+      const ran = this.now();
+      await this.dataSource.query(
+        'UPDATE checks SET next_due_at = d.due FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, due) WHERE checks.id = d.id',
+        [
+          checks.map((c) => c.id),
+          checks.map((c) => nextDue({ intervalSeconds: c.intervalSeconds }, c.id, ran)),
+        ],
+      );
+      for (const check of checks) this.launch(check);
+      this.options.metrics.queueDepth.set(this.limiter.queued);
+    } catch (err) {
+      this.logger.error(`scheduler tick failed: ${(err as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private launch(check: StoredCheck): void {
+    this.inFlight.add(check.id);
+    this.checksById.set(check.id, check);
+    void (async () => {
+      const release = await this.limiter.acquire(hostOf(check));
+      this.options.metrics.running.set(this.limiter.active);
+      const started = performance.now();
+      try {
+        const result = await this.options.executor.run(check, {
+          observations: this.lastObservations.get(check.id),
+        });
+        this.lastObservations.set(check.id, result.observations);
+        this.writer.write(result);
+        this.pending.set(check.id, {
+          status: result.status,
+          at: result.at,
+          reasons: result.reasons ?? [],
+        });
+        this.options.metrics.checksRun.inc({ kind: check.kind, status: result.status });
+        if (result.status === 'down') this.options.metrics.checkFailures.inc({ kind: check.kind });
+      } catch (err) {
+        this.logger.error(`check ${check.key} failed to run: ${(err as Error).message}`);
+        this.options.metrics.checkFailures.inc({ kind: check.kind });
+      } finally {
+        this.options.metrics.checkDuration.observe(
+          { kind: check.kind },
+          (performance.now() - started) / 1000,
+        );
+        release();
+        this.options.metrics.running.set(this.limiter.active);
+        this.inFlight.delete(check.id);
+      }
+    })();
+  }
+
+  /** Moves the state machines for the results gathered since the last tick and persists them. */
+  async settle(): Promise<TransitionEvent[]> {
+    if (!this.pending.size) return [];
+    const results = this.pending;
+    this.pending = new Map();
+    const ids = [
+      ...new Set([
+        ...results.keys(),
+        ...[...results.keys()].flatMap((id) => this.parents.get(id) ?? []),
+      ]),
+    ];
+    const records: Map<string, CheckStateRecord> = await loadStates(this.dataSource, ids);
+    const out = evaluateRound({
+      records,
+      results,
+      settings: (id) => {
+        const c = this.checksById.get(id);
+        const failure = c?.thresholds.failure ?? 3;
+        return {
+          failureThreshold: failure,
+          successThreshold: c?.thresholds.success ?? 2,
+          degradedThreshold: failure,
+        };
+      },
+      parentsOf: (id) => this.parents.get(id) ?? [],
+      maintenanceOf: (id, at) => {
+        const c = this.checksById.get(id);
+        if (!c || !this.windows.length) return [];
+        const refs: ObjectRef[] = [
+          { type: c.objectType, id: c.objectId },
+          { type: 'check', id: c.id },
+          ...(c.unitId
+            ? (this.unitAncestors.get(c.unitId) ?? []).map((u) => ({ type: 'unit', id: u }))
+            : []),
+        ];
+        return activeWindows(this.windows, refs, at).map((w) => ({
+          id: w.window.id,
+          name: w.window.name,
+        }));
+      },
+    });
+    await upsertStates(this.dataSource, [...out.records.values()]);
+    for (const e of out.events) this.emit('transition', e);
+    for (const cycle of out.cycles)
+      this.logger.warn(`dependency cycle ignored: ${cycle.join(' → ')}`);
+    return out.events;
+  }
+
+  /** Waits for running checks and settles their results (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await new Promise((r) => setTimeout(r, 20));
+    await this.settle();
+    await this.writer.flush();
+  }
+}

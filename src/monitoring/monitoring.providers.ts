@@ -1,0 +1,63 @@
+import { isAbsolute, join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { loadTrustAnchors } from '../../probes/dns/dnssec/anchors';
+import { projectRoot } from '../common/project-root';
+import { SecretBox } from '../common/secret-box';
+import { parseServer, systemResolver } from '../check/dns-check';
+import { NetwatchConfig } from '../config/config.types';
+import { loadChecksConfig } from './checks/checks-config';
+import { resolveProbeScope } from './checks/scope';
+import { MonitoringEngine } from './engine';
+import { EngineMetrics } from './metrics';
+import { CheckRunner } from './runner/check-runner';
+import { deviceSnmpSecrets } from './runner/snmp-credentials';
+
+/** Builds the engine from the validated configuration (one place for all its dependencies). */
+export function createEngine(
+  dataSource: DataSource,
+  config: NetwatchConfig,
+  databaseUrl: string,
+  box: SecretBox,
+  metrics: EngineMetrics,
+): MonitoringEngine {
+  const m = config.monitoring;
+  const { scope } = resolveProbeScope({ configured: m.probeScope });
+  const anchorFile = isAbsolute(m.trustAnchorFile)
+    ? m.trustAnchorFile
+    : join(projectRoot(), m.trustAnchorFile);
+  const anchor = parseServer(m.ipv6Anchor);
+  const runner = new CheckRunner({
+    resolver: m.resolver ? parseServer(m.resolver) : systemResolver(),
+    anchors: loadTrustAnchors(anchorFile),
+    scope,
+    ipv6Anchor: { kind: 'tcp', address: anchor.address, port: anchor.port },
+    secrets: deviceSnmpSecrets(async (deviceId) => {
+      const rows: {
+        snmpVersion: string;
+        snmpUsername: string | null;
+        snmpAuthProtocol: string | null;
+        snmpPrivProtocol: string | null;
+        snmpSecret: string | null;
+      }[] = await dataSource.query(
+        `SELECT snmp_version AS "snmpVersion", snmp_username AS "snmpUsername", snmp_auth_protocol AS "snmpAuthProtocol",
+                  snmp_priv_protocol AS "snmpPrivProtocol", snmp_secret AS "snmpSecret" FROM devices WHERE id = $1`,
+        [deviceId],
+      );
+      return rows[0] ?? null;
+    }, box),
+  });
+  return new MonitoringEngine(dataSource, {
+    databaseUrl,
+    checksConfig: loadChecksConfig(),
+    executor: runner,
+    metrics,
+    globalConcurrency: m.globalConcurrency,
+    perHostConcurrency: m.perHostConcurrency,
+    syncSeconds: m.syncSeconds,
+    retention: {
+      rawDays: m.rawRetentionDays,
+      hourlyDays: m.hourlyRetentionDays,
+      dailyYears: m.dailyRetentionYears,
+    },
+  });
+}
