@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { InventoryModule } from '../inventory/inventory.module';
 import { EngineMetrics } from './metrics';
+import { MaintenanceController } from './maintenance.controller';
 import { StatusController } from './status.controller';
 
 /** Status API and metrics; the engine itself is started by the service after HTTP is up. */
 @Module({
   imports: [InventoryModule],
-  controllers: [StatusController],
+  controllers: [StatusController, MaintenanceController],
   providers: [EngineMetrics],
   exports: [EngineMetrics],
 })

@@ -176,6 +176,82 @@ export class StatusController {
     return { items: rows.map(present), total: Number(total), limit, offset };
   }
 
+  @Get('api/status/services')
+  @ApiOperation({ summary: 'IPv6 (web, mail, name servers) and DNSSEC state per service' })
+  @ApiQuery({ name: 'unit', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'offset', required: false })
+  async services(
+    @Query('unit') unit?: string,
+    @Query('limit') limitText = '50',
+    @Query('offset') offsetText = '0',
+  ) {
+    const limit = Number(limitText);
+    const offset = Number(offsetText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw new ValidationError('invalid limit', [
+        { field: 'limit', message: 'limit must be 1-500' },
+      ]);
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new ValidationError('invalid offset', [
+        { field: 'offset', message: 'offset must be ≥ 0' },
+      ]);
+    const params: unknown[] = [];
+    let where = `s.status = 'active'`;
+    if (unit) {
+      params.push(await this.registry.for(unitResource).resolveUnit(this.dataSource.manager, unit));
+      where += ` AND s.unit_id IN ${unitSubtreeSql('$1')}`;
+    }
+    const [{ total }]: { total: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS total FROM services s WHERE ${where}`,
+      params,
+    );
+    const services: {
+      id: string;
+      kind: string;
+      hostname: string;
+      name: string;
+      ipv6_required: boolean;
+      dnssec_required: boolean;
+    }[] = await this.dataSource.query(
+      `SELECT s.id, s.kind, s.hostname, s.name, s.ipv6_required, s.dnssec_required FROM services s WHERE ${where}
+         ORDER BY s.hostname, s.kind LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    );
+    const states: { object_id: string; kind: string; state: string; reasons: unknown }[] =
+      services.length
+        ? await this.dataSource.query(
+            `SELECT c.object_id, c.kind, COALESCE(st.state, 'unknown') AS state, st.last_reasons AS reasons FROM checks c
+           LEFT JOIN check_states st ON st.check_id = c.id
+           WHERE c.object_type = 'service' AND c.enabled AND c.object_id = ANY($1::uuid[]) AND c.kind IN ('ipv6-web','ipv6-mail','ns-ipv6','dnssec')`,
+            [services.map((x) => x.id)],
+          )
+        : [];
+    const of = (id: string, kind: string) => {
+      const st = states.find((x) => x.object_id === id && x.kind === kind);
+      return st ? { state: st.state, reasons: st.reasons ?? [] } : null;
+    };
+    return {
+      items: services.map((x) => ({
+        id: x.id,
+        kind: x.kind,
+        hostname: x.hostname,
+        name: x.name,
+        ipv6Required: x.ipv6_required,
+        dnssecRequired: x.dnssec_required,
+        ipv6: {
+          web: of(x.id, 'ipv6-web'),
+          mail: of(x.id, 'ipv6-mail'),
+          nameServers: of(x.id, 'ns-ipv6'),
+        },
+        dnssec: of(x.id, 'dnssec'),
+      })),
+      total: Number(total),
+      limit,
+      offset,
+    };
+  }
+
   @Get('api/status/checks/:id')
   @ApiOperation({
     summary: 'One check, its current state and its uptime over the last 24 h / 7 d / 30 d',

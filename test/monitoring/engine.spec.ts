@@ -161,6 +161,51 @@ describe('monitoring engine', () => {
     expect(metrics.text).toMatch(/netwatch_checks_run_total\{kind="http",status="down"\} 6/);
   });
 
+  it('lists IPv6 and DNSSEC state per service', async () => {
+    const res = await request(t.app.getHttpServer())
+      .get('/api/status/services?unit=ENG')
+      .expect(200);
+    expect(res.body.total).toBe(1);
+    expect(res.body.items[0].hostname).toBe('www.eng.test');
+    expect(res.body.items[0].ipv6.web).toEqual({ state: 'unknown', reasons: [] });
+    expect(res.body.items[0].dnssec).toEqual({ state: 'unknown', reasons: [] });
+  });
+
+  it('manages maintenance windows and refuses invalid ones naming the field', async () => {
+    const server = t.app.getHttpServer();
+    const created = await request(server)
+      .post('/api/maintenance-windows')
+      .send({
+        name: 'Bảo trì Chủ nhật',
+        target: { kind: 'unit_subtree', unit: 'ENG' },
+        schedule: {
+          kind: 'recurring',
+          daysOfWeek: [0],
+          startTime: '01:00',
+          durationMinutes: 120,
+          timezone: 'Asia/Ho_Chi_Minh',
+        },
+      })
+      .expect(201);
+    const list = await request(server).get('/api/maintenance-windows').expect(200);
+    expect(list.body.items.map((w: { name: string }) => w.name)).toContain('Bảo trì Chủ nhật');
+    const bad = await request(server)
+      .post('/api/maintenance-windows')
+      .send({
+        name: 'x',
+        target: { kind: 'unit_subtree', unit: 'ENG' },
+        schedule: { kind: 'one_off', startsAt: 'soon', endsAt: '2026-12-01T00:00:00Z' },
+      })
+      .expect(400);
+    expect(bad.body.details[0].field).toBe('schedule.startsAt');
+    await request(server)
+      .delete(`/api/maintenance-windows/${created.body.id as string}`)
+      .expect(204);
+    await request(server)
+      .delete(`/api/maintenance-windows/${created.body.id as string}`)
+      .expect(404);
+  });
+
   it('re-derives checks when the inventory changes (sync), without a restart', async () => {
     const server = t.app.getHttpServer();
     const svc = await request(server).get('/api/services?q=www.eng.test').expect(200);
