@@ -36,6 +36,9 @@ export class Checks1764400001000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       next_due_at timestamptz NOT NULL DEFAULT now(),
+      -- Fixed times instead of an interval (node-cron syntax), e.g. '0 1 * * *'; NULL: interval.
+      cron varchar(64),
+      cron_timezone varchar(64),
       CONSTRAINT checks_timeout_within_interval CHECK (timeout_ms <= interval_seconds * 1000),
       CONSTRAINT checks_key_matches_origin CHECK ((origin = 'custom') = (key LIKE 'custom:%')),
       CONSTRAINT checks_default_has_object CHECK (

@@ -18,7 +18,22 @@ import { activeWindows, MaintenanceWindow, ObjectRef } from './state/maintenance
 import { loadMaintenanceWindows } from './state/maintenance-store';
 
 /** A check as stored, with what the scheduler needs. */
-export type StoredCheck = CheckDefinition & { id: string; nextDueAt: Date };
+export type StoredCheck = CheckDefinition & {
+  id: string;
+  nextDueAt: Date;
+  cron?: string | null;
+  cronTimezone?: string | null;
+};
+
+/** A check's schedule: its cron expression when it has one, else its interval. */
+const scheduleOf = (c: {
+  intervalSeconds: number;
+  cron?: string | null;
+  cronTimezone?: string | null;
+}) =>
+  c.cron
+    ? { cron: c.cron, timezone: c.cronTimezone ?? undefined }
+    : { intervalSeconds: c.intervalSeconds };
 
 /** What the engine needs to run one check (the runner's contract). */
 export interface CheckExecutor {
@@ -60,6 +75,8 @@ interface CheckRow {
   success_threshold: number;
   enabled: boolean;
   next_due_at: Date;
+  cron: string | null;
+  cron_timezone: string | null;
 }
 
 const toCheck = (r: CheckRow): StoredCheck => ({
@@ -77,6 +94,8 @@ const toCheck = (r: CheckRow): StoredCheck => ({
   thresholds: { failure: r.failure_threshold, success: r.success_threshold },
   enabled: r.enabled,
   nextDueAt: new Date(r.next_due_at),
+  cron: r.cron,
+  cronTimezone: r.cron_timezone,
 });
 
 /** The host a check's packets go to, for per-host concurrency. */
@@ -255,7 +274,16 @@ export class MonitoringEngine extends EventEmitter {
     const now = this.now();
     const ids = rows.map((r) => r.id);
     const dues = rows.map((r) =>
-      resumeDue({ intervalSeconds: r.interval_seconds }, r.id, null, now),
+      resumeDue(
+        scheduleOf({
+          intervalSeconds: r.interval_seconds,
+          cron: r.cron,
+          cronTimezone: r.cron_timezone,
+        }),
+        r.id,
+        null,
+        now,
+      ),
     );
     await this.dataSource.query(
       'UPDATE checks SET next_due_at = d.due FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, due) WHERE checks.id = d.id',
@@ -285,10 +313,7 @@ export class MonitoringEngine extends EventEmitter {
       const ran = this.now();
       await this.dataSource.query(
         'UPDATE checks SET next_due_at = d.due FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, due) WHERE checks.id = d.id',
-        [
-          checks.map((c) => c.id),
-          checks.map((c) => nextDue({ intervalSeconds: c.intervalSeconds }, c.id, ran)),
-        ],
+        [checks.map((c) => c.id), checks.map((c) => nextDue(scheduleOf(c), c.id, ran))],
       );
       for (const check of checks) this.launch(check);
       this.options.metrics.queueDepth.set(this.limiter.queued);

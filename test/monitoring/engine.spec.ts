@@ -161,6 +161,29 @@ describe('monitoring engine', () => {
     expect(metrics.text).toMatch(/netwatch_checks_run_total\{kind="http",status="down"\} 6/);
   });
 
+  it('runs a custom check with a cron schedule at its fixed times', async () => {
+    const [{ id }] = (await ds.query(
+      `INSERT INTO checks (key, kind, family, target, settings, interval_seconds, timeout_ms, origin, cron, cron_timezone, next_due_at)
+       VALUES ('custom:cron-tcp', 'tcp', 4, $1, $2, 600, 2000, 'custom', '*/10 * * * *', 'Asia/Ho_Chi_Minh', now() - interval '1 second')
+       RETURNING id`,
+      [JSON.stringify({ address: '127.0.0.1' }), JSON.stringify({ port: http.port })],
+    )) as { id: string }[];
+    await engine.tick();
+    await engine.drain();
+    const [row] = (await ds.query(`SELECT next_due_at FROM checks WHERE id = $1`, [id])) as {
+      next_due_at: Date;
+    }[];
+    const due = new Date(row.next_due_at);
+    expect(due.getTime()).toBeGreaterThan(Date.now());
+    expect(due.getUTCMinutes() % 10).toBe(0);
+    expect(due.getUTCSeconds()).toBe(0);
+    const [{ n }] = (await ds.query(
+      `SELECT count(*)::int AS n FROM check_results WHERE check_id = $1 AND status = 'up'`,
+      [id],
+    )) as { n: number }[];
+    expect(n).toBe(1);
+  });
+
   it('lists IPv6 and DNSSEC state per service', async () => {
     const res = await request(t.app.getHttpServer())
       .get('/api/status/services?unit=ENG')
