@@ -336,12 +336,15 @@ afterAll(async () => {
   await t?.close();
 });
 
-it('covers every resource the API serves', async () => {
+/** Served under /api/X/{id} but not inventory resources: they have their own specs. */
+const NOT_INVENTORY = new Set(['maintenance-windows']);
+
+it('covers every inventory resource the API serves', async () => {
   const res = await api.expectStatus('get', '/api/docs-json', 200);
   const paths = Object.keys((res.body as { paths: Json }).paths);
   const served = paths
     .map((p) => /^\/api\/([a-z-]+)\/\{id\}$/.exec(p)?.[1])
-    .filter((p): p is string => !!p);
+    .filter((p): p is string => !!p && !NOT_INVENTORY.has(p));
   expect(CASES.map((c) => c.path).sort()).toEqual([...new Set(served)].sort());
 });
 
