@@ -101,7 +101,7 @@ const toCheck = (r: CheckRow): StoredCheck => ({
 /** The host a check's packets go to, for per-host concurrency. */
 function hostOf(check: StoredCheck): string {
   const t = check.target as Record<string, unknown>;
-  return String(t.address ?? t.host ?? t.domain ?? t.zone ?? t.name ?? check.objectId);
+  return String(t.address ?? t.host ?? t.domain ?? t.zone ?? t.name ?? check.objectId ?? check.key);
 }
 
 /**
@@ -119,6 +119,8 @@ export class MonitoringEngine extends EventEmitter {
   private readonly now: () => Date;
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
+  /** The last tick claimed all it could: more may be due, so a freed slot ticks again at once. */
+  private moreDue = false;
   private lastSync = 0;
   private lastPartitions = 0;
   private readonly inFlight = new Set<string>();
@@ -307,6 +309,7 @@ export class MonitoringEngine extends EventEmitter {
          ORDER BY next_due_at LIMIT $2`,
         this.inFlight.size ? [this.now(), free, [...this.inFlight]] : [this.now(), free],
       );
+      this.moreDue = rows.length === free;
       if (!rows.length) return;
       const checks = rows.map(toCheck);
       // Claim them first (next due time written before running), so a crash or a new leader never runs them twice.
@@ -335,7 +338,8 @@ export class MonitoringEngine extends EventEmitter {
         const result = await this.options.executor.run(check, {
           observations: this.lastObservations.get(check.id),
         });
-        this.lastObservations.set(check.id, result.observations);
+        // Only SNMP reads its previous observation (counters → rates); keep nothing else.
+        if (check.kind === 'snmp') this.lastObservations.set(check.id, result.observations);
         this.writer.write(result);
         this.pending.set(check.id, {
           status: result.status,
@@ -355,6 +359,7 @@ export class MonitoringEngine extends EventEmitter {
         release();
         this.options.metrics.running.set(this.limiter.active);
         this.inFlight.delete(check.id);
+        if (this.moreDue && this.lock.isLeader && this.options.autoTick !== false) void this.tick();
       }
     })();
   }
@@ -401,6 +406,8 @@ export class MonitoringEngine extends EventEmitter {
       },
     });
     await upsertStates(this.dataSource, [...out.records.values()]);
+    // Settled checks are reloaded when next due; holding every check ever claimed would only grow.
+    for (const id of results.keys()) if (!this.inFlight.has(id)) this.checksById.delete(id);
     for (const e of out.events) this.emit('transition', e);
     for (const cycle of out.cycles)
       this.logger.warn(`dependency cycle ignored: ${cycle.join(' → ')}`);
