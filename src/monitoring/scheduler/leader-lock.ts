@@ -58,11 +58,26 @@ export class LeaderLock {
     this.timer.unref();
   }
 
-  private lose(reason: string): void {
+  /** The session of `client` (default: the current one) is gone. */
+  private lose(reason: string, client?: Client): void {
+    if (client && client !== this.client) return; // an old connection's late event
+    // A broken connection is dropped even when we were only waiting, so the next poll reconnects.
+    this.client = null;
     if (!this.held) return;
     this.held = false;
-    this.client = null;
     this.options.onLost?.(reason);
+  }
+
+  /** Every database call of the lock is bounded: a silent connection must never stop the polling. */
+  private bounded<T>(work: Promise<T>): Promise<T> {
+    const ms = Math.max(1000, (this.options.pollMs ?? 5000) * 4);
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   private async attempt(): Promise<void> {
@@ -71,7 +86,7 @@ export class LeaderLock {
     try {
       if (this.held && this.client) {
         // Still our session? A terminated backend shows up here (or as an 'error' event).
-        await this.client.query('SELECT 1');
+        await this.bounded(this.client.query('SELECT 1'));
         return;
       }
       if (!this.client) {
@@ -79,20 +94,20 @@ export class LeaderLock {
           connectionString: this.options.url,
           application_name: 'netwatch-scheduler-lock',
         });
-        client.on('error', (err) => this.lose(`lock session lost: ${err.message}`));
-        client.on('end', () => this.lose('lock session ended'));
-        await client.connect();
+        client.on('error', (err) => this.lose(`lock session lost: ${err.message}`, client));
+        client.on('end', () => this.lose('lock session ended', client));
         this.client = client;
+        await this.bounded(client.connect());
       }
-      const { rows } = await this.client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_lock($1) AS ok',
-        [key],
+      const { rows } = await this.bounded(
+        this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]),
       );
       if (rows[0]?.ok && !this.stopped) {
         this.held = true;
         this.options.onAcquired?.();
       }
     } catch (err) {
+      // Whatever failed, start the next attempt from a fresh connection.
       const client = this.client;
       this.client = null;
       if (this.held) this.lose(`lock session lost: ${(err as Error).message}`);
