@@ -6,7 +6,7 @@ import { ResultWriter } from './results/result-writer';
 import { PartitionManager } from './results/partition-manager';
 import { CheckDefinition } from './checks/check.types';
 import { ChecksConfig } from './checks/checks-config';
-import { syncChecks } from './checks/sync';
+import { CheckRow as SyncCheckRow, syncChecks } from './checks/sync';
 import { resumeDue, nextDue } from './scheduler/due';
 import { LeaderLock } from './scheduler/leader-lock';
 import { ConcurrencyLimiter } from './scheduler/limiter';
@@ -59,25 +59,14 @@ export interface EngineOptions {
   autoTick?: boolean;
 }
 
-interface CheckRow {
-  id: string;
-  key: string;
-  object_type: CheckDefinition['objectType'];
-  object_id: string;
-  unit_id: string | null;
-  kind: CheckDefinition['kind'];
-  family: 4 | 6 | null;
+/** A `checks` row with the scheduler's columns, its target and settings typed. */
+type CheckRow = Omit<SyncCheckRow, 'target' | 'settings'> & {
   target: CheckDefinition['target'];
   settings: CheckDefinition['settings'];
-  interval_seconds: number;
-  timeout_ms: number;
-  failure_threshold: number;
-  success_threshold: number;
-  enabled: boolean;
   next_due_at: Date;
   cron: string | null;
   cron_timezone: string | null;
-}
+};
 
 const toCheck = (r: CheckRow): StoredCheck => ({
   id: r.id,

@@ -68,6 +68,19 @@ function range(q: { range?: string; from?: string; to?: string }): { from: Date;
   return { from, to };
 }
 
+/** Validated paging parameters (limit 1-500, offset ≥ 0). */
+function page(limitText: string, offsetText: string): { limit: number; offset: number } {
+  const limit = Number(limitText);
+  const offset = Number(offsetText);
+  const problems = [];
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    problems.push({ field: 'limit', message: 'limit must be 1-500' });
+  if (!Number.isInteger(offset) || offset < 0)
+    problems.push({ field: 'offset', message: 'offset must be ≥ 0' });
+  if (problems.length) throw new ValidationError('invalid paging', problems);
+  return { limit, offset };
+}
+
 const SELECT_STATUS = `SELECT c.id, c.key, c.kind, c.family, c.object_type, c.object_id, c.unit_id, c.enabled,
   s.state, s.since, s.last_result_at, s.last_reasons FROM checks c LEFT JOIN check_states s ON s.check_id = c.id`;
 
@@ -136,16 +149,7 @@ export class StatusController {
     @Query('limit') limitText = '50',
     @Query('offset') offsetText = '0',
   ) {
-    const limit = Number(limitText);
-    const offset = Number(offsetText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw new ValidationError('invalid limit', [
-        { field: 'limit', message: 'limit must be 1-500' },
-      ]);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new ValidationError('invalid offset', [
-        { field: 'offset', message: 'offset must be ≥ 0' },
-      ]);
+    const { limit, offset } = page(limitText, offsetText);
     if (objectId && !UUID.test(objectId))
       throw new ValidationError('invalid objectId', [
         { field: 'objectId', message: 'objectId must be a UUID' },
@@ -186,16 +190,7 @@ export class StatusController {
     @Query('limit') limitText = '50',
     @Query('offset') offsetText = '0',
   ) {
-    const limit = Number(limitText);
-    const offset = Number(offsetText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw new ValidationError('invalid limit', [
-        { field: 'limit', message: 'limit must be 1-500' },
-      ]);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new ValidationError('invalid offset', [
-        { field: 'offset', message: 'offset must be ≥ 0' },
-      ]);
+    const { limit, offset } = page(limitText, offsetText);
     const params: unknown[] = [];
     let where = `s.status = 'active'`;
     if (unit) {

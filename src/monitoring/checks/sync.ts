@@ -36,7 +36,8 @@ export interface SyncResult {
 /** The transaction-scoped advisory lock that serialises syncs. */
 const SYNC_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('netwatch.checks.sync'))`;
 
-interface CheckRow {
+/** A `checks` row as PostgreSQL returns it. */
+export interface CheckRow {
   id: string;
   key: string;
   object_type: CheckDefinition['objectType'];
