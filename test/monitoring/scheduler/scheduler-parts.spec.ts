@@ -26,7 +26,15 @@ describe('scheduler: single leader through a PostgreSQL advisory lock', () => {
 
   it('lets one instance lead, and another take over when the leader session dies', async () => {
     const lost: string[] = [];
-    const a = new LeaderLock({ url: db.url, key: 4242, pollMs: 50, onLost: (r) => lost.push(r) });
+    // A polls slowly, as a crashed process would never come back: the session drop itself must
+    // tell A (connection events), and B, polling, must take over. With equal polling either may
+    // win the free lock, which is fine in production but not what this test is about.
+    const a = new LeaderLock({
+      url: db.url,
+      key: 4242,
+      pollMs: 10_000,
+      onLost: (r) => lost.push(r),
+    });
     const b = new LeaderLock({ url: db.url, key: 4242, pollMs: 50 });
     try {
       expect(await a.start()).toBe(true);
