@@ -2,6 +2,7 @@ import { Inventory1764300000000 } from './1764300000000-inventory';
 import { Checks1764400001000 } from './1764400001000-checks';
 import { CheckState1764400002000 } from './1764400002000-check-state';
 import { CheckResults1764400003000 } from './1764400003000-check-results';
+import { Incidents1764500000000 } from './1764500000000-incidents';
 
 /** Every migration, oldest first. Listed explicitly so src/ and dist/ load the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Checks1764400001000,
   CheckState1764400002000,
   CheckResults1764400003000,
+  Incidents1764500000000,
 ];

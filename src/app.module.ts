@@ -5,6 +5,7 @@ import { NetwatchConfig } from './config/config.types';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory/inventory.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         HealthModule,
         InventoryModule,
         MonitoringModule,
+        IncidentsModule,
       ],
     };
   }

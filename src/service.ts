@@ -7,6 +7,7 @@ import { NetwatchConfig } from './config/config.types';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations, withSetupLock } from './database/migrate';
 import { SecretBox } from './common/secret-box';
+import { IncidentOpener } from './incidents/incident-opener';
 import { ExampleInventoryLoader } from './inventory/import/example-loader';
 import { MonitoringEngine } from './monitoring/engine';
 import { EngineMetrics } from './monitoring/metrics';
@@ -87,6 +88,8 @@ export async function startService(
         app.get(SecretBox),
         app.get(EngineMetrics),
       );
+      // Failing checks open incidents (one per check, re-opened within the flap window).
+      app.get(IncidentOpener).attach(engine);
       await engine.start();
     }
     const running = app;

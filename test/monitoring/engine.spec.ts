@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/common/secret-box';
+import { IncidentOpener } from '../../src/incidents/incident-opener';
 import { loadChecksConfig } from '../../src/monitoring/checks/checks-config';
 import { syncChecks } from '../../src/monitoring/checks/sync';
 import { MonitoringEngine } from '../../src/monitoring/engine';
@@ -68,6 +69,7 @@ describe('monitoring engine', () => {
       retention: { rawDays: 30, hourlyDays: 400, dailyYears: 5 },
       autoTick: false,
     });
+    t.app.get(IncidentOpener).attach(engine);
     await engine.start();
     await engine.whenLeading();
   }, 60_000);
@@ -136,6 +138,14 @@ describe('monitoring engine', () => {
     await runAllNow();
     expect(events.filter((e) => e.to === 'down' && e.alert)).toHaveLength(2); // one per family
     up = true;
+  });
+
+  it("opens one incident per failing check from the engine's transitions", async () => {
+    await t.app.get(IncidentOpener).onModuleDestroy(); // waits for queued events
+    const res = await request(t.app.getHttpServer()).get('/api/incidents?status=open').expect(200);
+    const items = res.body.items as { origin: string; category: string; title: string }[];
+    expect(items).toHaveLength(2);
+    expect(items.every((i) => i.origin === 'probe' && i.category === 'outage')).toBe(true);
   });
 
   it('answers the status API: summary, checks, one check with uptime, its results and rollup uptime', async () => {

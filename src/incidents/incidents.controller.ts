@@ -1,0 +1,138 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { ValidationError } from '../common/errors';
+import { strictValidationPipe } from '../common/validation';
+import {
+  AssignDto,
+  ChangeStatusDto,
+  CreateIncidentDto,
+  IncidentLinkDto,
+  IncidentListQueryDto,
+  IncidentMetricsQueryDto,
+  NoteDto,
+  UpdateIncidentDto,
+} from './incident.dto';
+import { IncidentsService } from './incidents.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@ApiTags('incidents')
+@Controller('api/incidents')
+export class IncidentsController {
+  constructor(
+    private readonly incidents: IncidentsService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Incidents, newest first, with filters and pagination' })
+  async list(@Query(strictValidationPipe(IncidentListQueryDto)) q: IncidentListQueryDto) {
+    return this.incidents.list({
+      unitId: q.unit ? await this.unitId(q.unit) : undefined,
+      severity: q.severity,
+      status: q.status,
+      category: q.category,
+      openedFrom: q.from ? new Date(q.from) : undefined,
+      openedTo: q.to ? new Date(q.to) : undefined,
+      objectType: q.objectType,
+      objectId: q.objectId,
+      limit: q.limit,
+      offset: q.offset,
+    });
+  }
+
+  @Get('metrics')
+  @ApiOperation({
+    summary: 'Counts by status, severity and category; MTTA and MTTR (mean and median, seconds)',
+    description: 'Over incidents opened in [from, to) in the unit subtree.',
+  })
+  async metrics(@Query(strictValidationPipe(IncidentMetricsQueryDto)) q: IncidentMetricsQueryDto) {
+    return this.incidents.metrics({
+      unitId: q.unit ? await this.unitId(q.unit) : undefined,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+    });
+  }
+
+  @Get('report-overdue')
+  @ApiOperation({ summary: 'Active incidents past their report deadline' })
+  async reportOverdue() {
+    return { items: await this.incidents.reportOverdue() };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One incident with its links and timeline' })
+  async get(@Param('id') id: string) {
+    return this.incidents.get(id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Open an incident by hand' })
+  @ApiBody({ type: CreateIncidentDto })
+  async create(@Body(strictValidationPipe(CreateIncidentDto)) body: CreateIncidentDto) {
+    return this.incidents.create(body);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change fields (title, severity, root cause, ...)' })
+  @ApiBody({ type: UpdateIncidentDto })
+  async update(
+    @Param('id') id: string,
+    @Body(strictValidationPipe(UpdateIncidentDto)) body: UpdateIncidentDto,
+  ) {
+    return this.incidents.updateFields(id, body);
+  }
+
+  @Patch(':id/status')
+  @ApiOperation({
+    summary: 'Move through the lifecycle (an illegal change is a 400 naming status)',
+  })
+  @ApiBody({ type: ChangeStatusDto })
+  async changeStatus(
+    @Param('id') id: string,
+    @Body(strictValidationPipe(ChangeStatusDto)) body: ChangeStatusDto,
+  ) {
+    return this.incidents.changeStatus(id, body.status, { note: body.note });
+  }
+
+  @Patch(':id/assignee')
+  @ApiOperation({ summary: 'Assign (null: unassign)' })
+  @ApiBody({ type: AssignDto })
+  async assign(@Param('id') id: string, @Body(strictValidationPipe(AssignDto)) body: AssignDto) {
+    return this.incidents.assign(id, body.assignee);
+  }
+
+  @Post(':id/notes')
+  @ApiOperation({ summary: 'Add a note to the timeline' })
+  @ApiBody({ type: NoteDto })
+  async addNote(@Param('id') id: string, @Body(strictValidationPipe(NoteDto)) body: NoteDto) {
+    return this.incidents.addNote(id, body.text);
+  }
+
+  @Post(':id/links')
+  @ApiOperation({ summary: 'Link an object (service, device, circuit, unit, check, site)' })
+  @ApiBody({ type: IncidentLinkDto })
+  async link(
+    @Param('id') id: string,
+    @Body(strictValidationPipe(IncidentLinkDto)) body: IncidentLinkDto,
+  ) {
+    const created = await this.incidents.link(id, body);
+    return { ...body, created };
+  }
+
+  /** A unit code or id → id; unknown is a validation error naming `unit`. */
+  private async unitId(unit: string): Promise<string> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      UUID.test(unit)
+        ? 'SELECT id FROM units WHERE id = $1'
+        : 'SELECT id FROM units WHERE code = $1',
+      [unit],
+    );
+    if (!rows.length)
+      throw new ValidationError('invalid query', [
+        { field: 'unit', message: `unit ${unit} not found` },
+      ]);
+    return rows[0].id;
+  }
+}

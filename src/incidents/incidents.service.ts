@@ -1,0 +1,540 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError, ValidationError } from '../common/errors';
+import { currentActor } from '../common/request-context';
+import { unitSubtreeSql } from '../inventory/crud/unit-subtree';
+import {
+  ACTIVE_STATUSES,
+  assertTransition,
+  IncidentCategory,
+  IncidentSeverity,
+  IncidentStatus,
+  INCIDENT_CATEGORIES,
+  INCIDENT_STATUSES,
+  LinkObjectType,
+  TimelineKind,
+  timestampsFor,
+} from './incident-lifecycle';
+import { INCIDENT_SETTINGS, IncidentSettings } from './incident-settings';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An incident as the API returns it. */
+export interface Incident {
+  id: string;
+  number: number;
+  title: string;
+  description: string;
+  severity: IncidentSeverity;
+  category: IncidentCategory;
+  status: IncidentStatus;
+  origin: 'probe' | 'manual';
+  checkId: string | null;
+  assignee: string | null;
+  unitId: string | null;
+  rootCause: string | null;
+  actionsTaken: string | null;
+  reviewNotes: string | null;
+  openedAt: Date;
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  reportDueAt: Date;
+  updatedAt: Date;
+}
+
+export interface IncidentLink {
+  objectType: LinkObjectType;
+  objectId: string;
+}
+
+export interface TimelineEntry {
+  id: string;
+  at: Date;
+  kind: TimelineKind;
+  actor: string;
+  body: Record<string, unknown>;
+}
+
+export interface IncidentDetail extends Incident {
+  links: IncidentLink[];
+  timeline: TimelineEntry[];
+}
+
+export interface CreateIncidentInput {
+  title: string;
+  description?: string;
+  severity: IncidentSeverity;
+  category: IncidentCategory;
+  assignee?: string | null;
+  unitId?: string | null;
+  links?: IncidentLink[];
+}
+
+/** Fields a person may edit (status and assignee have their own operations). */
+export interface IncidentFieldChanges {
+  title?: string;
+  description?: string;
+  severity?: IncidentSeverity;
+  category?: IncidentCategory;
+  unitId?: string | null;
+  rootCause?: string | null;
+  actionsTaken?: string | null;
+  reviewNotes?: string | null;
+}
+
+export interface IncidentFilters {
+  unitId?: string;
+  severity?: IncidentSeverity[];
+  status?: IncidentStatus[];
+  category?: IncidentCategory[];
+  openedFrom?: Date;
+  openedTo?: Date;
+  objectType?: LinkObjectType;
+  objectId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface Durations {
+  /** Incidents measured. */
+  count: number;
+  averageSeconds: number | null;
+  medianSeconds: number | null;
+}
+
+export interface IncidentMetrics {
+  from: Date | null;
+  to: Date | null;
+  unitId: string | null;
+  total: number;
+  byStatus: Record<IncidentStatus, number>;
+  bySeverity: Record<'1' | '2' | '3' | '4', number>;
+  byCategory: Record<IncidentCategory, number>;
+  /** Mean/median time to acknowledge: opened → acknowledged. */
+  mtta: Durations;
+  /** Mean/median time to resolve: opened → resolved. */
+  mttr: Durations;
+}
+
+/** Raw row of `incidents`. */
+export interface IncidentRow {
+  id: string;
+  number: number;
+  title: string;
+  description: string;
+  severity: number;
+  category: IncidentCategory;
+  status: IncidentStatus;
+  origin: 'probe' | 'manual';
+  check_id: string | null;
+  assignee: string | null;
+  unit_id: string | null;
+  root_cause: string | null;
+  actions_taken: string | null;
+  review_notes: string | null;
+  opened_at: Date;
+  acknowledged_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  report_due_at: Date;
+  updated_at: Date;
+}
+
+export function toIncident(r: IncidentRow): Incident {
+  return {
+    id: r.id,
+    number: Number(r.number),
+    title: r.title,
+    description: r.description,
+    severity: Number(r.severity) as IncidentSeverity,
+    category: r.category,
+    status: r.status,
+    origin: r.origin,
+    checkId: r.check_id,
+    assignee: r.assignee,
+    unitId: r.unit_id,
+    rootCause: r.root_cause,
+    actionsTaken: r.actions_taken,
+    reviewNotes: r.review_notes,
+    openedAt: r.opened_at,
+    acknowledgedAt: r.acknowledged_at,
+    resolvedAt: r.resolved_at,
+    closedAt: r.closed_at,
+    reportDueAt: r.report_due_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const FIELD_COLUMNS: Record<keyof IncidentFieldChanges, keyof IncidentRow> = {
+  title: 'title',
+  description: 'description',
+  severity: 'severity',
+  category: 'category',
+  unitId: 'unit_id',
+  rootCause: 'root_cause',
+  actionsTaken: 'actions_taken',
+  reviewNotes: 'review_notes',
+};
+
+const LINK_TABLES: Record<LinkObjectType, string> = {
+  service: 'services',
+  device: 'devices',
+  circuit: 'circuits',
+  unit: 'units',
+  check: 'checks',
+  site: 'sites',
+};
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function durations(values: number[]): Durations {
+  return {
+    count: values.length,
+    averageSeconds: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null,
+    medianSeconds: median(values),
+  };
+}
+
+/**
+ * The incident core: manual incidents, the lifecycle, notes, assignment, links, queries and
+ * metrics. Every change writes a timeline entry in the same transaction.
+ */
+@Injectable()
+export class IncidentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(INCIDENT_SETTINGS) readonly settings: IncidentSettings,
+  ) {}
+
+  reportDueAt(openedAt: Date): Date {
+    return new Date(openedAt.getTime() + this.settings.reportDueDays * 86_400_000);
+  }
+
+  async create(input: CreateIncidentInput, actor = currentActor().actor): Promise<IncidentDetail> {
+    const at = this.settings.now();
+    const id = await this.dataSource.transaction(async (m) => {
+      if (input.unitId) await this.assertExists(m, 'unit', input.unitId, 'unitId');
+      const rows: { id: string }[] = await m.query(
+        `INSERT INTO incidents (title, description, severity, category, status, origin, assignee,
+           unit_id, opened_at, report_due_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'open', 'manual', $5, $6, $7, $8, $7) RETURNING id`,
+        [
+          input.title,
+          input.description ?? '',
+          input.severity,
+          input.category,
+          input.assignee ?? null,
+          input.unitId ?? null,
+          at,
+          this.reportDueAt(at),
+        ],
+      );
+      const newId = rows[0].id;
+      await this.appendTimeline(m, newId, at, 'status_change', actor, { from: null, to: 'open' });
+      for (const [i, link] of (input.links ?? []).entries())
+        await this.insertLink(m, newId, link, at, actor, `links.${i}.objectId`);
+      return newId;
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<IncidentDetail> {
+    const row = await this.findRow(this.dataSource.manager, id);
+    const links: IncidentLink[] = await this.dataSource.query(
+      `SELECT object_type AS "objectType", object_id AS "objectId" FROM incident_links
+       WHERE incident_id = $1 ORDER BY created_at, object_type, object_id`,
+      [id],
+    );
+    const timeline: TimelineEntry[] = await this.dataSource.query(
+      `SELECT id::text AS id, at, kind, actor, body FROM incident_timeline
+       WHERE incident_id = $1 ORDER BY id`,
+      [id],
+    );
+    return { ...toIncident(row), links, timeline };
+  }
+
+  /** Moves the incident through the lifecycle (an illegal change names `status`). */
+  async changeStatus(
+    id: string,
+    to: IncidentStatus,
+    options: { note?: string; at?: Date; actor?: string; body?: Record<string, unknown> } = {},
+  ): Promise<Incident> {
+    return this.dataSource.transaction((m) => this.changeStatusIn(m, id, to, options));
+  }
+
+  /** `changeStatus` inside the caller's transaction. */
+  async changeStatusIn(
+    m: EntityManager,
+    id: string,
+    to: IncidentStatus,
+    options: { note?: string; at?: Date; actor?: string; body?: Record<string, unknown> } = {},
+  ): Promise<Incident> {
+    const at = options.at ?? this.settings.now();
+    const actor = options.actor ?? currentActor().actor;
+    const row = await this.findRow(m, id, true);
+    assertTransition(row.status, to);
+    const changes = timestampsFor(to, at, row);
+    const sets = ['status = $2', 'updated_at = $3'];
+    const params: unknown[] = [id, to, at];
+    for (const [column, value] of Object.entries(changes)) {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    try {
+      await m.query(`UPDATE incidents SET ${sets.join(', ')} WHERE id = $1`, params);
+    } catch (err) {
+      if ((err as { driverError?: { code?: string } }).driverError?.code === PG_UNIQUE_VIOLATION)
+        throw new ValidationError('illegal status change', [
+          {
+            field: 'status',
+            message:
+              'another incident for the same check is already active; re-open is not possible',
+          },
+        ]);
+      throw err;
+    }
+    await this.appendTimeline(m, id, at, 'status_change', actor, {
+      from: row.status,
+      to,
+      ...(options.note ? { note: options.note } : {}),
+      ...options.body,
+    });
+    return toIncident(await this.findRow(m, id));
+  }
+
+  async addNote(id: string, text: string, actor = currentActor().actor): Promise<TimelineEntry> {
+    const at = this.settings.now();
+    return this.dataSource.transaction(async (m) => {
+      await this.findRow(m, id, true);
+      await m.query(`UPDATE incidents SET updated_at = $2 WHERE id = $1`, [id, at]);
+      return this.appendTimeline(m, id, at, 'note', actor, { text });
+    });
+  }
+
+  async assign(
+    id: string,
+    assignee: string | null,
+    actor = currentActor().actor,
+  ): Promise<Incident> {
+    const at = this.settings.now();
+    return this.dataSource.transaction(async (m) => {
+      const row = await this.findRow(m, id, true);
+      await m.query(`UPDATE incidents SET assignee = $2, updated_at = $3 WHERE id = $1`, [
+        id,
+        assignee,
+        at,
+      ]);
+      await this.appendTimeline(m, id, at, 'edit', actor, {
+        changes: { assignee: { from: row.assignee, to: assignee } },
+      });
+      return toIncident(await this.findRow(m, id));
+    });
+  }
+
+  async updateFields(
+    id: string,
+    changes: IncidentFieldChanges,
+    actor = currentActor().actor,
+  ): Promise<Incident> {
+    const at = this.settings.now();
+    return this.dataSource.transaction(async (m) => {
+      const row = await this.findRow(m, id, true);
+      if (changes.unitId) await this.assertExists(m, 'unit', changes.unitId, 'unitId');
+      const sets: string[] = [];
+      const params: unknown[] = [id];
+      const diff: Record<string, { from: unknown; to: unknown }> = {};
+      for (const [field, column] of Object.entries(FIELD_COLUMNS) as [
+        keyof IncidentFieldChanges,
+        keyof IncidentRow,
+      ][]) {
+        const value = changes[field];
+        if (value === undefined) continue;
+        const before = column === 'severity' ? Number(row[column]) : row[column];
+        if (before === value) continue;
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+        diff[field] = { from: before, to: value };
+      }
+      if (!sets.length) return toIncident(row);
+      params.push(at);
+      sets.push(`updated_at = $${params.length}`);
+      await m.query(`UPDATE incidents SET ${sets.join(', ')} WHERE id = $1`, params);
+      await this.appendTimeline(m, id, at, 'edit', actor, { changes: diff });
+      return toIncident(await this.findRow(m, id));
+    });
+  }
+
+  /** Links an object; linking one already linked changes nothing. Returns whether it was new. */
+  async link(id: string, link: IncidentLink, actor = currentActor().actor): Promise<boolean> {
+    const at = this.settings.now();
+    return this.dataSource.transaction(async (m) => {
+      await this.findRow(m, id, true);
+      return this.insertLink(m, id, link, at, actor, 'objectId');
+    });
+  }
+
+  async list(filters: IncidentFilters = {}): Promise<{
+    items: Incident[];
+    total: number;
+    limit: number;
+    offset: number;
+  }> {
+    const limit = filters.limit ?? 50;
+    const offset = filters.offset ?? 0;
+    const { where, params } = this.filterSql(filters);
+    const countRows: { total: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS total FROM incidents i ${where}`,
+      params,
+    );
+    const rows: IncidentRow[] = await this.dataSource.query(
+      `SELECT i.* FROM incidents i ${where} ORDER BY i.opened_at DESC, i.number DESC
+       LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    );
+    return { items: rows.map(toIncident), total: Number(countRows[0].total), limit, offset };
+  }
+
+  async metrics(
+    filters: { unitId?: string; from?: Date; to?: Date } = {},
+  ): Promise<IncidentMetrics> {
+    const { where, params } = this.filterSql({
+      unitId: filters.unitId,
+      openedFrom: filters.from,
+      openedTo: filters.to,
+    });
+    const rows: IncidentRow[] = await this.dataSource.query(
+      `SELECT i.* FROM incidents i ${where}`,
+      params,
+    );
+    const byStatus = Object.fromEntries(INCIDENT_STATUSES.map((s) => [s, 0])) as Record<
+      IncidentStatus,
+      number
+    >;
+    const bySeverity = { '1': 0, '2': 0, '3': 0, '4': 0 };
+    const byCategory = Object.fromEntries(INCIDENT_CATEGORIES.map((c) => [c, 0])) as Record<
+      IncidentCategory,
+      number
+    >;
+    const tta: number[] = [];
+    const ttr: number[] = [];
+    for (const r of rows) {
+      byStatus[r.status] += 1;
+      bySeverity[String(r.severity) as keyof typeof bySeverity] += 1;
+      byCategory[r.category] += 1;
+      const opened = new Date(r.opened_at).getTime();
+      if (r.acknowledged_at) tta.push((new Date(r.acknowledged_at).getTime() - opened) / 1000);
+      if (r.resolved_at) ttr.push((new Date(r.resolved_at).getTime() - opened) / 1000);
+    }
+    return {
+      from: filters.from ?? null,
+      to: filters.to ?? null,
+      unitId: filters.unitId ?? null,
+      total: rows.length,
+      byStatus,
+      bySeverity,
+      byCategory,
+      mtta: durations(tta),
+      mttr: durations(ttr),
+    };
+  }
+
+  /** Active incidents whose report deadline has passed, oldest deadline first. */
+  async reportOverdue(now = this.settings.now()): Promise<Incident[]> {
+    const rows: IncidentRow[] = await this.dataSource.query(
+      `SELECT * FROM incidents WHERE status = ANY($1) AND report_due_at < $2
+       ORDER BY report_due_at, number`,
+      [ACTIVE_STATUSES, now],
+    );
+    return rows.map(toIncident);
+  }
+
+  // ---- helpers shared with the opener ----
+
+  async findRow(m: EntityManager, id: string, lock = false): Promise<IncidentRow> {
+    const rows: IncidentRow[] = UUID.test(id)
+      ? await m.query(`SELECT * FROM incidents WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])
+      : [];
+    if (!rows.length) throw new NotFoundError(`incident ${id} not found`);
+    return rows[0];
+  }
+
+  async appendTimeline(
+    m: EntityManager,
+    incidentId: string,
+    at: Date,
+    kind: TimelineKind,
+    actor: string,
+    body: Record<string, unknown>,
+  ): Promise<TimelineEntry> {
+    const rows: TimelineEntry[] = await m.query(
+      `INSERT INTO incident_timeline (incident_id, at, kind, actor, body) VALUES ($1, $2, $3, $4, $5)
+       RETURNING id::text AS id, at, kind, actor, body`,
+      [incidentId, at, kind, actor, JSON.stringify(body)],
+    );
+    return rows[0];
+  }
+
+  async insertLink(
+    m: EntityManager,
+    incidentId: string,
+    link: IncidentLink,
+    at: Date,
+    actor: string,
+    field: string,
+  ): Promise<boolean> {
+    await this.assertExists(m, link.objectType, link.objectId, field);
+    const rows: unknown[] = await m.query(
+      `INSERT INTO incident_links (incident_id, object_type, object_id, created_at)
+       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING incident_id`,
+      [incidentId, link.objectType, link.objectId, at],
+    );
+    if (!rows.length) return false;
+    await this.appendTimeline(m, incidentId, at, 'link', actor, { ...link });
+    return true;
+  }
+
+  private async assertExists(
+    m: EntityManager,
+    objectType: LinkObjectType,
+    objectId: string,
+    field: string,
+  ): Promise<void> {
+    const rows: unknown[] = UUID.test(objectId)
+      ? await m.query(`SELECT 1 FROM ${LINK_TABLES[objectType]} WHERE id = $1`, [objectId])
+      : [];
+    if (!rows.length)
+      throw new ValidationError('unknown reference', [
+        { field, message: `${field}: no ${objectType} with id ${objectId}` },
+      ]);
+  }
+
+  private filterSql(f: IncidentFilters): { where: string; params: unknown[] } {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const add = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (f.unitId) conditions.push(`i.unit_id IN ${unitSubtreeSql(add(f.unitId))}`);
+    if (f.severity?.length) conditions.push(`i.severity = ANY(${add(f.severity)}::smallint[])`);
+    if (f.status?.length) conditions.push(`i.status = ANY(${add(f.status)}::text[])`);
+    if (f.category?.length) conditions.push(`i.category = ANY(${add(f.category)}::text[])`);
+    if (f.openedFrom) conditions.push(`i.opened_at >= ${add(f.openedFrom)}`);
+    if (f.openedTo) conditions.push(`i.opened_at < ${add(f.openedTo)}`);
+    if (f.objectType || f.objectId) {
+      const parts = ['l.incident_id = i.id'];
+      if (f.objectType) parts.push(`l.object_type = ${add(f.objectType)}`);
+      if (f.objectId) parts.push(`l.object_id = ${add(f.objectId)}::uuid`);
+      conditions.push(`EXISTS (SELECT 1 FROM incident_links l WHERE ${parts.join(' AND ')})`);
+    }
+    return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+  }
+}
