@@ -4,15 +4,12 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -26,6 +23,7 @@ import {
   LINK_OBJECT_TYPES,
   LinkObjectType,
 } from './incident-lifecycle';
+import { PagingDto } from '../common/paging.dto';
 
 /** `a,b` or repeated `?x=a&x=b` → ['a', 'b']. */
 const toList = ({ value }: { value: unknown }): unknown =>
@@ -167,22 +165,7 @@ export class NoteDto {
   text!: string;
 }
 
-export class IncidentListQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-
+export class IncidentListQueryDto extends PagingDto {
   @ApiPropertyOptional({ description: 'Unit code or id: this unit and the units below it' })
   @IsOptional()
   @IsString()

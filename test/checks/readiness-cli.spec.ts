@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { netwatch } from '../support/cli';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,27 +14,6 @@ import {
 } from '../probes/ipv6/servers';
 import { zone } from '../probes/ipv6/servers';
 import { makeCa, makeLeaf } from '../probes/tls/certs';
-
-const ROOT = join(__dirname, '..', '..');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function netwatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin', 'netwatch'), ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 99) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 interface Family {
   status: string;

@@ -1,24 +1,5 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { netwatch } from '../support/cli';
 import { startTestAgent, TestAgent } from '../probes/snmp/test-agent';
-
-const ROOT = join(__dirname, '..', '..');
-
-function netwatch(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin', 'netwatch'), ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 99) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 interface Report {
   status: string;

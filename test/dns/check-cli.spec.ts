@@ -1,32 +1,12 @@
-import { execFile } from 'node:child_process';
+import { netwatch, ROOT } from '../support/cli';
 import { join } from 'node:path';
 import { RunningServer, start } from '../support/dns/authoritative-server';
 import { loadFixtureZones } from '../support/dns/zones';
 
-const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'dns');
 const ANCHOR = join(FIXTURES, 'anchors', 'root.ds');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `bin/netwatch` as a user runs it (dist/ is built by the test run's global setup). */
-function netwatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin', 'netwatch'), ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '', ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 99) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 interface JsonReport {
   name: string;

@@ -1,28 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PagingDto } from '../../common/paging.dto';
 
 /**
  * Query parameters every list accepts. Resource-specific filters (`status`, `kind`, `role`,
  * `type`, `site`, `device`, ...) are declared by each resource and validated against that list;
  * anything else is rejected, so a misspelt filter never silently returns everything.
  */
-export class ListQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-
+export class ListQueryDto extends PagingDto {
   @ApiPropertyOptional({
     description: 'Field to sort by; prefix with - for descending',
     example: '-updatedAt',
