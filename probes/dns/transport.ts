@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { isIP, Socket } from 'node:net';
 import { Address6 } from 'ip-address';
+import { deadline } from '../net';
 import {
   decodeMessage,
   DnsMessage,
@@ -63,28 +64,6 @@ class QueryFailure extends Error {
   ) {
     super(message);
   }
-}
-
-/** Combines the caller's signal and our timeout; `cleanup` must be called. */
-function deadline(
-  timeoutMs: number,
-  outer?: AbortSignal,
-): { signal: AbortSignal; cleanup(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new QueryFailure('timeout', `no answer within ${timeoutMs} ms`)),
-    timeoutMs,
-  );
-  const onAbort = () => controller.abort(new QueryFailure('aborted', 'aborted by the caller'));
-  if (outer?.aborted) onAbort();
-  else outer?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    cleanup: () => {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    },
-  };
 }
 
 function checkAnswer(message: DnsMessage, id: number, name: string, type: string): void {
@@ -223,7 +202,7 @@ export class UdpTcpTransport implements DnsTransport {
       dnssecOk: s.dnssecOk,
       udpPayloadSize: s.udpPayloadSize,
     });
-    const { signal, cleanup } = deadline(s.timeoutMs, s.signal);
+    const { signal, timedOut, cleanup } = deadline(s.timeoutMs, s.signal);
     const started = performance.now();
     try {
       let protocol: 'udp' | 'tcp' = s.protocol === 'tcp' ? 'tcp' : 'udp';
@@ -241,8 +220,13 @@ export class UdpTcpTransport implements DnsTransport {
       }
       return { ok: true, message, protocol, family, rttMs: performance.now() - started };
     } catch (err) {
-      const failure =
-        err instanceof QueryFailure ? err : new QueryFailure('network', (err as Error).message);
+      const failure = signal.aborted
+        ? timedOut()
+          ? new QueryFailure('timeout', `no answer within ${s.timeoutMs} ms`)
+          : new QueryFailure('aborted', 'aborted by the caller')
+        : err instanceof QueryFailure
+          ? err
+          : new QueryFailure('network', (err as Error).message);
       return { ok: false, family, error: { code: failure.code, message: failure.message } };
     } finally {
       cleanup();
