@@ -1,3 +1,4 @@
+import { CSV_NAMES, FIXTURE_COMMUNITY } from '../fixtures/import/fixture';
 import { execFile, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -25,20 +26,7 @@ const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const FIXTURES = join(__dirname, '..', 'fixtures', 'import');
 const YAML_FIXTURE = join(FIXTURES, 'small-province.yaml');
-const COMMUNITY = 'fixture-ro-community-7f3a';
-const CSV_NAMES = [
-  'units.csv',
-  'contacts.csv',
-  'sites.csv',
-  'devices.csv',
-  'interfaces.csv',
-  'vlans.csv',
-  'prefixes.csv',
-  'ip_addresses.csv',
-  'circuits.csv',
-  'services.csv',
-  'contact_roles.csv',
-];
+const COMMUNITY = FIXTURE_COMMUNITY;
 
 /** Newest modification time of the sources the build compiles (specs excluded). */
 function newestSource(dir: string): number {

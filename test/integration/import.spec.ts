@@ -1,3 +1,4 @@
+import { CSV_NAMES, FIXTURE_COMMUNITY, FIXTURE_COUNTS as COUNTS } from '../fixtures/import/fixture';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -19,22 +20,7 @@ const CSV_FIXTURES: ImportFile[] = readdirSync(join(FIXTURES, 'csv'))
   .filter((name) => name.endsWith('.csv'))
   .sort()
   .map((name) => ({ name, content: readFileSync(join(FIXTURES, 'csv', name), 'utf8') }));
-/** The v2c community in both fixtures; it must never come back out of the service. */
-const COMMUNITY = 'fixture-ro-community-7f3a';
-
-const CSV_NAMES = [
-  'units.csv',
-  'contacts.csv',
-  'sites.csv',
-  'devices.csv',
-  'interfaces.csv',
-  'vlans.csv',
-  'prefixes.csv',
-  'ip_addresses.csv',
-  'circuits.csv',
-  'services.csv',
-  'contact_roles.csv',
-];
+const COMMUNITY = FIXTURE_COMMUNITY;
 
 type RecordType =
   | 'unit'
@@ -93,20 +79,7 @@ interface ErrorBody {
 
 type Json = Record<string, unknown>;
 
-/** Records per type in the small-province fixture (the YAML and the CSV files alike). */
-const FIXTURE_COUNTS: Record<RecordType, number> = {
-  unit: 4,
-  contact: 1,
-  site: 1,
-  device: 1,
-  interface: 2,
-  vlan: 1,
-  prefix: 3,
-  ipAddress: 4,
-  circuit: 1,
-  service: 2,
-  contactRole: 4,
-};
+const FIXTURE_COUNTS: Record<RecordType, number> = COUNTS;
 const FIXTURE_RECORDS = Object.values(FIXTURE_COUNTS).reduce((a, b) => a + b, 0);
 
 const TABLE_OF: Record<RecordType, string> = {

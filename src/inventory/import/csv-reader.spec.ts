@@ -1,3 +1,4 @@
+import { CSV_NAMES, FIXTURE_COUNTS } from '../../../test/fixtures/import/fixture';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCsv } from './csv-reader';
@@ -259,35 +260,11 @@ describe('readCsv', () => {
 
   it('reads the fixture files: every row, with the right types', () => {
     const counts: Record<string, number> = {};
-    for (const name of [
-      'units.csv',
-      'contacts.csv',
-      'sites.csv',
-      'devices.csv',
-      'interfaces.csv',
-      'vlans.csv',
-      'prefixes.csv',
-      'ip_addresses.csv',
-      'circuits.csv',
-      'services.csv',
-      'contact_roles.csv',
-    ]) {
+    for (const name of CSV_NAMES) {
       for (const r of read(name, readFileSync(join(FIXTURES, name), 'utf8')))
         counts[r.type] = (counts[r.type] ?? 0) + 1;
     }
-    expect(counts).toEqual({
-      unit: 4,
-      contact: 1,
-      site: 1,
-      device: 1,
-      interface: 2,
-      vlan: 1,
-      prefix: 3,
-      ipAddress: 4,
-      circuit: 1,
-      service: 2,
-      contactRole: 4,
-    });
+    expect(counts).toEqual(FIXTURE_COUNTS);
     const [website] = read('services.csv', readFileSync(join(FIXTURES, 'services.csv'), 'utf8'));
     expect(website.data).toMatchObject({ ipv6Required: true, dnssecRequired: true });
   });

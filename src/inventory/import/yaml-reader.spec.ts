@@ -1,3 +1,4 @@
+import { FIXTURE_COUNTS } from '../../../test/fixtures/import/fixture';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceRecord } from './records';
@@ -45,19 +46,7 @@ describe('readYaml', () => {
     it('yields one record per object, nested ones included', () => {
       const counts: Record<string, number> = {};
       for (const r of records) counts[r.type] = (counts[r.type] ?? 0) + 1;
-      expect(counts).toEqual({
-        unit: 4,
-        contact: 1,
-        site: 1,
-        device: 1,
-        interface: 2,
-        vlan: 1,
-        prefix: 3,
-        ipAddress: 4,
-        circuit: 1,
-        service: 2,
-        contactRole: 4,
-      });
+      expect(counts).toEqual(FIXTURE_COUNTS);
       for (const r of records)
         expect(r).toMatchObject({ format: 'yaml', file: 'small-province.yaml' });
     });
