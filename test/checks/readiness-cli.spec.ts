@@ -73,29 +73,25 @@ describe('netwatch check web / mail / DOMAIN', () => {
     await dns.stop();
   });
 
-  const common = () => [
+  const common = (json = true) => [
     '--server',
     `127.0.0.1:${dns.port}`,
     '--ipv6-anchor',
     `[::1]:${httpPort}`,
     '--timeout',
     '2000',
-    '--json',
+    ...(json ? ['--json'] : []),
   ];
-  const web = (host: string, extra: string[] = []) =>
-    netwatch([
-      'check',
-      'web',
-      host,
-      '--port',
-      String(httpPort),
-      '--https-port',
-      String(httpsPort),
-      '--ca',
-      caFile,
-      ...common(),
-      ...extra,
-    ]);
+  const webPorts = () => [
+    '--port',
+    String(httpPort),
+    '--https-port',
+    String(httpsPort),
+    '--ca',
+    caFile,
+  ];
+  const web = (host: string, extra: string[] = [], json = true) =>
+    netwatch(['check', 'web', host, ...webPorts(), ...common(json), ...extra]);
 
   it('check web: a dual-stack host gets two verdicts, both up, with their addresses', async () => {
     const run = await web('good.web.test');
@@ -125,20 +121,7 @@ describe('netwatch check web / mail / DOMAIN', () => {
   });
 
   it('check web: without IPv6 on the probe host (self-test fails) IPv6 is not_tested, never down', async () => {
-    const run = await netwatch([
-      'check',
-      'web',
-      'good.web.test',
-      '--port',
-      String(httpPort),
-      '--https-port',
-      String(httpsPort),
-      '--ca',
-      caFile,
-      ...common(),
-      '--ipv6-anchor',
-      `[::1]:${deadPort}`,
-    ]);
+    const run = await web('good.web.test', ['--ipv6-anchor', `[::1]:${deadPort}`]);
     const report = JSON.parse(run.stdout) as { ipv6: Family; selfTest: { ipv6: boolean } };
     expect(report.selfTest.ipv6).toBe(false);
     expect(report.ipv6.status).toBe('not_tested');
@@ -165,14 +148,9 @@ describe('netwatch check web / mail / DOMAIN', () => {
     const run = await netwatch([
       'check',
       'web.test',
-      '--port',
-      String(httpPort),
-      '--https-port',
-      String(httpsPort),
+      ...webPorts(),
       '--smtp-port',
       String(smtpPort),
-      '--ca',
-      caFile,
       ...common(),
     ]);
     const report = JSON.parse(run.stdout) as {
@@ -190,21 +168,7 @@ describe('netwatch check web / mail / DOMAIN', () => {
   });
 
   it('prints a readable scorecard without --json', async () => {
-    const run = await netwatch([
-      'check',
-      'web',
-      'good.web.test',
-      '--port',
-      String(httpPort),
-      '--https-port',
-      String(httpsPort),
-      '--ca',
-      caFile,
-      '--server',
-      `127.0.0.1:${dns.port}`,
-      '--ipv6-anchor',
-      `[::1]:${httpPort}`,
-    ]);
+    const run = await web('good.web.test', [], false);
     expect(run.stdout).toMatch(/IPv4\s+UP\s+127\.0\.0\.1/);
     expect(run.stdout).toMatch(/IPv6\s+UP\s+::1/);
   });
