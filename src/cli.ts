@@ -118,7 +118,7 @@ inventory
     try {
       const input = files.map((f) => ({ name: f, content: readFileSync(resolve(f)) }));
       // Refuse a malformed file before connecting to (or starting) a database.
-      readImportFiles(input, loadConfig().inventory.importMaxBytes);
+      const records = readImportFiles(input, loadConfig().inventory.importMaxBytes);
       const report = await withService(async (service) => {
         const importer = service.app.get(InventoryImporter);
         const bar =
@@ -132,7 +132,7 @@ inventory
           return await runWithActor(
             { actor: `cli:${userInfo().username}`, requestId: null, source: 'import' },
             () =>
-              importer.import(input, {
+              importer.importRecords(records, {
                 dryRun: opts.dryRun,
                 onProgress: (done, total) => {
                   if (!bar) return;

@@ -242,14 +242,14 @@ export class MonitoringEngine extends EventEmitter {
     );
     const checks: { id: string; unit_id: string | null; object_type: string }[] =
       await this.dataSource.query('SELECT id, unit_id, object_type FROM checks WHERE enabled');
+    // A line owned by the province itself is no dependency of everything below it.
+    const roots = new Set(units.filter((u) => !u.parent_id).map((u) => u.id));
     this.parents = new Map();
     for (const c of checks) {
       if (!c.unit_id || c.object_type === 'circuit') continue;
       const ancestors = new Set(this.unitAncestors.get(c.unit_id) ?? []);
       const behind = lines
-        .filter(
-          (l) => ancestors.has(l.unit_id) && l.unit_id !== units.find((u) => !u.parent_id)?.id,
-        )
+        .filter((l) => ancestors.has(l.unit_id) && !roots.has(l.unit_id))
         .map((l) => l.check_id);
       if (behind.length) this.parents.set(c.id, behind);
     }

@@ -145,8 +145,12 @@ export class InventoryImporter {
   }
 
   async import(files: ImportFile[], options: ImportOptions = {}): Promise<ImportReport> {
+    return this.importRecords(this.read(files), options);
+  }
+
+  /** Imports records already read (the CLI reads the files before it opens the database). */
+  async importRecords(records: SourceRecord[], options: ImportOptions = {}): Promise<ImportReport> {
     const started = Date.now();
-    const records = this.read(files);
     try {
       return await this.dataSource.transaction(async (em) => {
         const index = await KeyIndex.load(em);
