@@ -45,7 +45,7 @@ describe('scheduler: single leader through a PostgreSQL advisory lock', () => {
       const admin = new Client({ connectionString: db.url });
       await admin.connect();
       await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'netwatch-scheduler-lock' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242)`,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'netwatch-scheduler-lock' AND datname = current_database() AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))`,
       );
       await admin.end();
       await until(() => b.isLeader);
