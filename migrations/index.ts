@@ -3,6 +3,7 @@ import { Checks1764400001000 } from './1764400001000-checks';
 import { CheckState1764400002000 } from './1764400002000-check-state';
 import { CheckResults1764400003000 } from './1764400003000-check-results';
 import { Incidents1764500000000 } from './1764500000000-incidents';
+import { Notifications1764600000000 } from './1764600000000-notifications';
 
 /** Every migration, oldest first. Listed explicitly so src/ and dist/ load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CheckState1764400002000,
   CheckResults1764400003000,
   Incidents1764500000000,
+  Notifications1764600000000,
 ];

@@ -6,7 +6,30 @@ import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import {
+  DEFAULT_INCIDENT_REPORT_SETTINGS,
+  IncidentReportSettings,
+} from './incidents/report/incident-report.settings';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { NotificationsModule, OutboxModule } from './notifications/notifications.module';
+
+/** The organisation names for reports: the configured ones, the built-in defaults otherwise. */
+function reportSettingsFrom(config: NetwatchConfig): Partial<IncidentReportSettings> {
+  const o = config.organisation;
+  const pick = (name: string, managingBody: string) => ({
+    ...(name ? { name } : {}),
+    ...(managingBody ? { managingBody } : {}),
+  });
+  return {
+    organisation: {
+      vi: { ...DEFAULT_INCIDENT_REPORT_SETTINGS.organisation.vi, ...pick(o.name, o.managingBody) },
+      en: {
+        ...DEFAULT_INCIDENT_REPORT_SETTINGS.organisation.en,
+        ...pick(o.nameEn, o.managingBodyEn),
+      },
+    },
+  };
+}
 
 @Module({})
 export class AppModule {
@@ -26,7 +49,9 @@ export class AppModule {
         HealthModule,
         InventoryModule,
         MonitoringModule,
-        IncidentsModule,
+        OutboxModule.forRoot(config.notifications),
+        NotificationsModule,
+        IncidentsModule.forRoot(config.incidents, reportSettingsFrom(config)),
       ],
     };
   }

@@ -12,6 +12,8 @@ import { ExampleInventoryLoader } from './inventory/import/example-loader';
 import { MonitoringEngine } from './monitoring/engine';
 import { EngineMetrics } from './monitoring/metrics';
 import { createEngine } from './monitoring/monitoring.providers';
+import { NotificationSender } from './notifications/notification-sender';
+import { ReminderScanner } from './notifications/reminder-scanner';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -92,6 +94,13 @@ export async function startService(
       app.get(IncidentOpener).attach(engine);
       await engine.start();
     }
+    // The outbox is delivered and reminders issued by every listening process (rows are
+    // claimed with SKIP LOCKED and reminders are unique per incident, so several can share it).
+    const notify = options.listen && config.notifications.enabled;
+    if (notify) {
+      app.get(NotificationSender).start();
+      app.get(ReminderScanner).start();
+    }
     const running = app;
     return {
       app: running,
@@ -101,6 +110,10 @@ export async function startService(
       engine,
       stop: async () => {
         await engine?.stop();
+        if (notify) {
+          await running.get(ReminderScanner).stop();
+          await running.get(NotificationSender).stop();
+        }
         await running.close();
         if (embedded) await embedded.stop();
       },

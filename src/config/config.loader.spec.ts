@@ -84,6 +84,27 @@ describe('loadConfig', () => {
         hourlyRetentionDays: 400,
         dailyRetentionYears: 5,
       },
+      organisation: { name: '', nameEn: '', managingBody: '', managingBodyEn: '' },
+      incidents: {
+        reportDueDays: 5,
+        reopenWindowMinutes: 30,
+        autoResolveSeverities: [3, 4],
+        degradedKinds: ['dnssec', 'ipv6-web', 'ipv6-mail', 'ns-ipv6'],
+      },
+      notifications: {
+        enabled: true,
+        publicUrl: '',
+        pollMs: 2000,
+        backoffBaseSeconds: 10,
+        backoffMaxSeconds: 900,
+        maxAttempts: 50,
+        stormThreshold: 5,
+        stormWindowSeconds: 300,
+        unacknowledgedReminderMinutes: 30,
+        unacknowledgedReminderMax: 3,
+        reportReminderHours: 24,
+        reminderScanSeconds: 60,
+      },
     });
   });
 
@@ -124,6 +145,26 @@ describe('loadConfig', () => {
         NETWATCH_RAW_RETENTION_DAYS: '7',
         NETWATCH_HOURLY_RETENTION_DAYS: '60',
         NETWATCH_DAILY_RETENTION_YEARS: '2',
+        NETWATCH_ORG_NAME: 'Sở Khoa học và Công nghệ tỉnh Lâm Đồng',
+        NETWATCH_ORG_NAME_EN: 'Department of Science and Technology',
+        NETWATCH_ORG_MANAGING_BODY: 'UBND tỉnh Lâm Đồng',
+        NETWATCH_ORG_MANAGING_BODY_EN: "Provincial People's Committee",
+        NETWATCH_INCIDENT_REPORT_DUE_DAYS: '3',
+        NETWATCH_INCIDENT_REOPEN_MINUTES: '0',
+        NETWATCH_INCIDENT_AUTO_RESOLVE: '4,2,4',
+        NETWATCH_INCIDENT_DEGRADED_KINDS: 'dnssec, http',
+        NETWATCH_NOTIFICATIONS: 'false',
+        NETWATCH_PUBLIC_URL: 'https://netwatch.stttt.example',
+        NETWATCH_NOTIFY_POLL_MS: '500',
+        NETWATCH_NOTIFY_BACKOFF_SECONDS: '2',
+        NETWATCH_NOTIFY_BACKOFF_MAX_SECONDS: '60',
+        NETWATCH_NOTIFY_MAX_ATTEMPTS: '7',
+        NETWATCH_NOTIFY_STORM_THRESHOLD: '9',
+        NETWATCH_NOTIFY_STORM_WINDOW_SECONDS: '120',
+        NETWATCH_REMIND_UNACKNOWLEDGED_MINUTES: '0',
+        NETWATCH_REMIND_UNACKNOWLEDGED_MAX: '2',
+        NETWATCH_REMIND_REPORT_HOURS: '12',
+        NETWATCH_REMINDER_SCAN_SECONDS: '30',
       },
     });
     expect(config).toEqual({
@@ -155,9 +196,47 @@ describe('loadConfig', () => {
         hourlyRetentionDays: 60,
         dailyRetentionYears: 2,
       },
+      organisation: {
+        name: 'Sở Khoa học và Công nghệ tỉnh Lâm Đồng',
+        nameEn: 'Department of Science and Technology',
+        managingBody: 'UBND tỉnh Lâm Đồng',
+        managingBodyEn: "Provincial People's Committee",
+      },
+      incidents: {
+        reportDueDays: 3,
+        reopenWindowMinutes: 0,
+        autoResolveSeverities: [2, 4],
+        degradedKinds: ['dnssec', 'http'],
+      },
+      notifications: {
+        enabled: false,
+        publicUrl: 'https://netwatch.stttt.example',
+        pollMs: 500,
+        backoffBaseSeconds: 2,
+        backoffMaxSeconds: 60,
+        maxAttempts: 7,
+        stormThreshold: 9,
+        stormWindowSeconds: 120,
+        unacknowledgedReminderMinutes: 0,
+        unacknowledgedReminderMax: 2,
+        reportReminderHours: 12,
+        reminderScanSeconds: 30,
+      },
     });
     // Every setting in the table was exercised above.
-    expect(SETTINGS).toHaveLength(24);
+    expect(SETTINGS).toHaveLength(44);
+  });
+
+  it('refuses severities outside 1-4 and a list where a number belongs', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: { NETWATCH_INCIDENT_AUTO_RESOLVE: '3,5', NETWATCH_NOTIFY_MAX_ATTEMPTS: '1,2' },
+      }),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('incidents.autoResolveSeverities');
+    expect(problems[0]).toContain('NETWATCH_INCIDENT_AUTO_RESOLVE');
+    expect(problems[1]).toContain('notifications.maxAttempts');
   });
 
   it('ignores an empty environment variable (the file value stays)', () => {

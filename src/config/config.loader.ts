@@ -13,7 +13,17 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'portOrZero' | 'positiveInt' | 'boolean' | 'logLevel' | 'url';
+type Kind =
+  | 'string'
+  | 'port'
+  | 'portOrZero'
+  | 'positiveInt'
+  | 'nonNegativeInt'
+  | 'boolean'
+  | 'logLevel'
+  | 'url'
+  | 'severityList'
+  | 'stringList';
 
 interface Setting {
   path: string;
@@ -57,6 +67,70 @@ export const SETTINGS: readonly Setting[] = [
   {
     path: 'monitoring.dailyRetentionYears',
     env: 'NETWATCH_DAILY_RETENTION_YEARS',
+    kind: 'positiveInt',
+  },
+  { path: 'organisation.name', env: 'NETWATCH_ORG_NAME', kind: 'string' },
+  { path: 'organisation.nameEn', env: 'NETWATCH_ORG_NAME_EN', kind: 'string' },
+  { path: 'organisation.managingBody', env: 'NETWATCH_ORG_MANAGING_BODY', kind: 'string' },
+  { path: 'organisation.managingBodyEn', env: 'NETWATCH_ORG_MANAGING_BODY_EN', kind: 'string' },
+  {
+    path: 'incidents.reportDueDays',
+    env: 'NETWATCH_INCIDENT_REPORT_DUE_DAYS',
+    kind: 'positiveInt',
+  },
+  {
+    path: 'incidents.reopenWindowMinutes',
+    env: 'NETWATCH_INCIDENT_REOPEN_MINUTES',
+    kind: 'nonNegativeInt',
+  },
+  {
+    path: 'incidents.autoResolveSeverities',
+    env: 'NETWATCH_INCIDENT_AUTO_RESOLVE',
+    kind: 'severityList',
+  },
+  { path: 'incidents.degradedKinds', env: 'NETWATCH_INCIDENT_DEGRADED_KINDS', kind: 'stringList' },
+  { path: 'notifications.enabled', env: 'NETWATCH_NOTIFICATIONS', kind: 'boolean' },
+  { path: 'notifications.publicUrl', env: 'NETWATCH_PUBLIC_URL', kind: 'string' },
+  { path: 'notifications.pollMs', env: 'NETWATCH_NOTIFY_POLL_MS', kind: 'positiveInt' },
+  {
+    path: 'notifications.backoffBaseSeconds',
+    env: 'NETWATCH_NOTIFY_BACKOFF_SECONDS',
+    kind: 'positiveInt',
+  },
+  {
+    path: 'notifications.backoffMaxSeconds',
+    env: 'NETWATCH_NOTIFY_BACKOFF_MAX_SECONDS',
+    kind: 'positiveInt',
+  },
+  { path: 'notifications.maxAttempts', env: 'NETWATCH_NOTIFY_MAX_ATTEMPTS', kind: 'positiveInt' },
+  {
+    path: 'notifications.stormThreshold',
+    env: 'NETWATCH_NOTIFY_STORM_THRESHOLD',
+    kind: 'positiveInt',
+  },
+  {
+    path: 'notifications.stormWindowSeconds',
+    env: 'NETWATCH_NOTIFY_STORM_WINDOW_SECONDS',
+    kind: 'positiveInt',
+  },
+  {
+    path: 'notifications.unacknowledgedReminderMinutes',
+    env: 'NETWATCH_REMIND_UNACKNOWLEDGED_MINUTES',
+    kind: 'nonNegativeInt',
+  },
+  {
+    path: 'notifications.unacknowledgedReminderMax',
+    env: 'NETWATCH_REMIND_UNACKNOWLEDGED_MAX',
+    kind: 'positiveInt',
+  },
+  {
+    path: 'notifications.reportReminderHours',
+    env: 'NETWATCH_REMIND_REPORT_HOURS',
+    kind: 'nonNegativeInt',
+  },
+  {
+    path: 'notifications.reminderScanSeconds',
+    env: 'NETWATCH_REMINDER_SCAN_SECONDS',
     kind: 'positiveInt',
   },
 ];
@@ -104,6 +178,22 @@ function coerce(kind: Kind, raw: unknown): { value?: unknown; problem?: string }
       if (text === 'true' || text === '1') return { value: true };
       if (text === 'false' || text === '0') return { value: false };
       return { problem: 'must be true or false' };
+    case 'severityList':
+    case 'stringList': {
+      const items = Array.isArray(text)
+        ? text.map((v) => String(v).trim())
+        : typeof text === 'string' || typeof text === 'number'
+          ? String(text)
+              .split(',')
+              .map((v) => v.trim())
+          : null;
+      if (!items) return { problem: 'must be a list or a comma-separated string' };
+      const list = items.filter((v) => v !== '');
+      if (kind === 'stringList') return { value: list };
+      if (list.some((v) => !/^[1-4]$/.test(v)))
+        return { problem: 'must be severities from 1 to 4, e.g. 3,4' };
+      return { value: [...new Set(list.map(Number))].sort() };
+    }
     case 'logLevel':
       return LOG_LEVELS.includes(text as LogLevelName)
         ? { value: text }
@@ -115,8 +205,9 @@ function coerce(kind: Kind, raw: unknown): { value?: unknown; problem?: string }
           : typeof text === 'string' && /^\d+$/.test(text)
             ? Number(text)
             : NaN;
-      const min = kind === 'portOrZero' ? 0 : 1;
-      const max = kind === 'positiveInt' ? Number.MAX_SAFE_INTEGER : 65535;
+      const min = kind === 'portOrZero' || kind === 'nonNegativeInt' ? 0 : 1;
+      const max =
+        kind === 'positiveInt' || kind === 'nonNegativeInt' ? Number.MAX_SAFE_INTEGER : 65535;
       if (!Number.isInteger(n) || n < min || n > max) {
         return { problem: `must be an integer from ${min} to ${max}` };
       }
@@ -181,7 +272,8 @@ export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
   const walk = (node: unknown, prefix: string): void => {
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
       const path = prefix ? `${prefix}.${key}` : key;
-      if (value && typeof value === 'object' && !Array.isArray(value)) walk(value, path);
+      if (value && typeof value === 'object' && !Array.isArray(value) && !known.has(path))
+        walk(value, path);
       else if (!known.has(path)) problems.push(`${path} (in ${file}): unknown setting`);
     }
   };
@@ -218,6 +310,11 @@ export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
       problems.push((err as Error).message);
     }
   }
+  const n = config.notifications;
+  if (n && n.backoffMaxSeconds < n.backoffBaseSeconds)
+    problems.push(
+      'notifications.backoffMaxSeconds: must be at least notifications.backoffBaseSeconds',
+    );
   if (key && Buffer.from(key, 'base64').length !== 32) {
     problems.push('secrets.key (NETWATCH_SECRET_KEY): must be base64 of exactly 32 bytes');
   }

@@ -24,6 +24,33 @@ export interface NetwatchConfig {
     hourlyRetentionDays: number;
     dailyRetentionYears: number;
   };
+  /** The department running NetWatch, as reports name it (empty: the built-in default). */
+  organisation: {
+    name: string;
+    nameEn: string;
+    managingBody: string;
+    managingBodyEn: string;
+  };
+  incidents: {
+    reportDueDays: number;
+    reopenWindowMinutes: number;
+    autoResolveSeverities: (1 | 2 | 3 | 4)[];
+    degradedKinds: string[];
+  };
+  notifications: {
+    enabled: boolean;
+    publicUrl: string;
+    pollMs: number;
+    backoffBaseSeconds: number;
+    backoffMaxSeconds: number;
+    maxAttempts: number;
+    stormThreshold: number;
+    stormWindowSeconds: number;
+    unacknowledgedReminderMinutes: number;
+    unacknowledgedReminderMax: number;
+    reportReminderHours: number;
+    reminderScanSeconds: number;
+  };
 }
 
 /** Injection token for the validated configuration. */

@@ -29,7 +29,14 @@ export interface CheckInfo {
 
 /** What the opener did with one event (for tests and logs). */
 export type OpenerOutcome =
-  'opened' | 'reopened' | 'appended' | 'resolved' | 'ignored' | 'unknown_check';
+  | 'opened'
+  | 'reopened'
+  | 'appended'
+  | 'resolved'
+  /** Listed as affected on the incident of the down check in front of it. */
+  | 'grouped'
+  | 'ignored'
+  | 'unknown_check';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IPV6_KINDS = new Set(['ipv6-web', 'ipv6-mail', 'ns-ipv6']);
@@ -85,6 +92,7 @@ function eventBody(e: TransitionEvent): Record<string, unknown> {
     to: e.to,
     alert: e.alert,
     ...(e.suppressedBy ? { suppressedBy: e.suppressedBy } : {}),
+    ...(e.blockedBy ? { blockedBy: e.blockedBy } : {}),
     reasons: e.reasons,
   };
 }
@@ -165,7 +173,8 @@ export class IncidentOpener implements OnModuleDestroy {
         return 'opened';
       }
 
-      if (!active) return 'ignored';
+      const grouped = await this.groupUnderParent(m, check, e);
+      if (!active) return grouped ? 'grouped' : 'ignored';
       await this.appendEvent(m, active.id, e);
       if (
         e.to === 'up' &&
@@ -207,7 +216,7 @@ export class IncidentOpener implements OnModuleDestroy {
       ],
     );
     const id = rows[0].id;
-    await this.incidents.appendTimeline(m, id, e.at, 'status_change', PROBE_ACTOR, {
+    const opened = await this.incidents.appendTimeline(m, id, e.at, 'status_change', PROBE_ACTOR, {
       from: null,
       to: 'open',
     });
@@ -225,6 +234,42 @@ export class IncidentOpener implements OnModuleDestroy {
       );
       await this.incidents.appendTimeline(m, id, e.at, 'link', PROBE_ACTOR, { ...link });
     }
+    await this.incidents.announce(m, id, 'opened', e.at, opened.id);
+  }
+
+  /**
+   * A check behind a down parent (`unreachable`, dependency) is listed on the incident of the
+   * check down at the top of the chain, not given an incident of its own. Returns whether it
+   * was newly listed.
+   */
+  private async groupUnderParent(
+    m: EntityManager,
+    check: CheckInfo,
+    e: TransitionEvent,
+  ): Promise<boolean> {
+    if (e.to !== 'unreachable' || !e.blockedBy || !UUID.test(e.blockedBy.root)) return false;
+    const parent = await this.activeIncident(m, e.blockedBy.root);
+    if (!parent) return false;
+    const links: { objectType: LinkObjectType; objectId: string }[] = [
+      { objectType: 'check', objectId: check.id },
+    ];
+    if (check.objectType && check.objectId)
+      links.push({ objectType: check.objectType, objectId: check.objectId });
+    let added = false;
+    for (const link of links) {
+      const rows: unknown[] = await m.query(
+        `INSERT INTO incident_links (incident_id, object_type, object_id, created_at, role)
+         VALUES ($1, $2, $3, $4, 'affected') ON CONFLICT DO NOTHING RETURNING incident_id`,
+        [parent.id, link.objectType, link.objectId, e.at],
+      );
+      if (rows.length) added = true;
+    }
+    if (!added) return false;
+    await this.incidents.appendTimeline(m, parent.id, e.at, 'probe_event', PROBE_ACTOR, {
+      ...eventBody(e),
+      affected: { checkId: check.id, kind: check.kind, label: check.objectLabel ?? check.key },
+    });
+    return true;
   }
 
   private async appendEvent(m: EntityManager, id: string, e: TransitionEvent): Promise<void> {

@@ -221,6 +221,21 @@ export class IncidentMetricsQueryDto {
   @MaxLength(64)
   unit?: string;
 
+  @ApiPropertyOptional({ description: 'Comma-separated, e.g. 1,2' })
+  @IsOptional()
+  @Transform(({ value }) => {
+    const list = toList({ value });
+    return Array.isArray(list) ? list.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v)) : list;
+  })
+  @IsIn(INCIDENT_SEVERITIES, { each: true })
+  severity?: IncidentSeverity[];
+
+  @ApiPropertyOptional({ description: 'Comma-separated' })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(INCIDENT_CATEGORIES, { each: true })
+  category?: IncidentCategory[];
+
   @ApiPropertyOptional({ description: 'Opened at or after (ISO 8601)' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -230,4 +245,21 @@ export class IncidentMetricsQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+}
+
+export class MarkReportedDto {
+  @ApiPropertyOptional({ description: 'When the report was sent (ISO 8601); default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  reportedAt?: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    maxLength: 200,
+    description: 'Reference of the report (dispatch number)',
+  })
+  @ValidateIf((o: MarkReportedDto) => o.reference !== undefined && o.reference !== null)
+  @IsString()
+  @MaxLength(200)
+  reference?: string | null;
 }

@@ -10,6 +10,7 @@ import {
   IncidentLinkDto,
   IncidentListQueryDto,
   IncidentMetricsQueryDto,
+  MarkReportedDto,
   NoteDto,
   UpdateIncidentDto,
 } from './incident.dto';
@@ -45,18 +46,24 @@ export class IncidentsController {
   @Get('metrics')
   @ApiOperation({
     summary: 'Counts by status, severity and category; MTTA and MTTR (mean and median, seconds)',
-    description: 'Over incidents opened in [from, to) in the unit subtree.',
+    description:
+      'Over incidents opened in [from, to) in the unit subtree (and of the severities and ' +
+      'categories given), overall and per severity and category.',
   })
   async metrics(@Query(strictValidationPipe(IncidentMetricsQueryDto)) q: IncidentMetricsQueryDto) {
     return this.incidents.metrics({
       unitId: q.unit ? await this.unitId(q.unit) : undefined,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
+      severity: q.severity,
+      category: q.category,
     });
   }
 
   @Get('report-overdue')
-  @ApiOperation({ summary: 'Active incidents past their report deadline' })
+  @ApiOperation({
+    summary: 'Incidents past their upward report deadline and not reported (any status)',
+  })
   async reportOverdue() {
     return { items: await this.incidents.reportOverdue() };
   }
@@ -94,6 +101,21 @@ export class IncidentsController {
     @Body(strictValidationPipe(ChangeStatusDto)) body: ChangeStatusDto,
   ) {
     return this.incidents.changeStatus(id, body.status, { note: body.note });
+  }
+
+  @Patch(':id/reported')
+  @ApiOperation({
+    summary: 'Record that the incident was reported upward (stops the deadline reminders)',
+  })
+  @ApiBody({ type: MarkReportedDto })
+  async markReported(
+    @Param('id') id: string,
+    @Body(strictValidationPipe(MarkReportedDto)) body: MarkReportedDto,
+  ) {
+    return this.incidents.markReported(id, {
+      reportedAt: body.reportedAt ? new Date(body.reportedAt) : undefined,
+      reference: body.reference,
+    });
   }
 
   @Patch(':id/assignee')

@@ -8,13 +8,21 @@ import {
 } from './incident-settings';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsService } from './incidents.service';
+import { IncidentReportController } from './report/incident-report.controller';
+import {
+  INCIDENT_REPORT_SETTINGS,
+  IncidentReportSettings,
+  resolveIncidentReportSettings,
+} from './report/incident-report.settings';
 
 /**
  * Incidents: API, service and the opener that turns monitoring transitions into incidents.
  * Import `IncidentsModule` for the defaults, or `IncidentsModule.forRoot({...})` to set them.
+ * Needs `OutboxModule` (global): every incident event is queued for notification in its own
+ * transaction.
  */
 @Module({
-  controllers: [IncidentsController],
+  controllers: [IncidentsController, IncidentReportController],
   providers: [
     { provide: INCIDENT_SETTINGS, useValue: DEFAULT_INCIDENT_SETTINGS },
     IncidentsService,
@@ -23,10 +31,17 @@ import { IncidentsService } from './incidents.service';
   exports: [IncidentsService, IncidentOpener],
 })
 export class IncidentsModule {
-  static forRoot(settings: Partial<IncidentSettings>): DynamicModule {
+  /** Incidents with settings (the configuration's `incidents` section, a test clock, ...). */
+  static forRoot(
+    settings: Partial<IncidentSettings>,
+    reports: Partial<IncidentReportSettings> = {},
+  ): DynamicModule {
     return {
       module: IncidentsModule,
-      providers: [{ provide: INCIDENT_SETTINGS, useValue: resolveIncidentSettings(settings) }],
+      providers: [
+        { provide: INCIDENT_SETTINGS, useValue: resolveIncidentSettings(settings) },
+        { provide: INCIDENT_REPORT_SETTINGS, useValue: resolveIncidentReportSettings(reports) },
+      ],
     };
   }
 }

@@ -4,7 +4,6 @@ import { NotFoundError, ValidationError } from '../common/errors';
 import { currentActor } from '../common/request-context';
 import { unitSubtreeSql } from '../inventory/crud/unit-subtree';
 import {
-  ACTIVE_STATUSES,
   assertTransition,
   IncidentCategory,
   IncidentSeverity,
@@ -16,6 +15,8 @@ import {
   timestampsFor,
 } from './incident-lifecycle';
 import { INCIDENT_SETTINGS, IncidentSettings } from './incident-settings';
+import type { NotificationEvent } from '../notifications/notification.types';
+import { OutboxWriter } from '../notifications/outbox-writer';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,12 +41,27 @@ export interface Incident {
   resolvedAt: Date | null;
   closedAt: Date | null;
   reportDueAt: Date;
+  /** When the incident was reported upward (null: not yet). */
+  reportedAt: Date | null;
+  reportReference: string | null;
   updatedAt: Date;
 }
 
 export interface IncidentLink {
   objectType: LinkObjectType;
   objectId: string;
+}
+
+/** A check behind the failed parent of a probe incident, listed instead of its own incident. */
+export interface AffectedCheck {
+  checkId: string;
+  key: string;
+  kind: string;
+  objectType: string | null;
+  objectId: string | null;
+  /** Service hostname, device name or circuit id. */
+  label: string | null;
+  since: Date;
 }
 
 export interface TimelineEntry {
@@ -57,7 +73,10 @@ export interface TimelineEntry {
 }
 
 export interface IncidentDetail extends Incident {
+  /** What the incident is about (`subject` links). */
   links: IncidentLink[];
+  /** Checks behind the failed parent, with their objects (`affected` links). */
+  affected: AffectedCheck[];
   timeline: TimelineEntry[];
 }
 
@@ -115,6 +134,9 @@ export interface IncidentMetrics {
   mtta: Durations;
   /** Mean/median time to resolve: opened → resolved. */
   mttr: Durations;
+  /** MTTA and MTTR per severity and per category. */
+  durationsBySeverity: Record<'1' | '2' | '3' | '4', { mtta: Durations; mttr: Durations }>;
+  durationsByCategory: Record<IncidentCategory, { mtta: Durations; mttr: Durations }>;
 }
 
 /** Raw row of `incidents`. */
@@ -138,6 +160,8 @@ export interface IncidentRow {
   resolved_at: Date | null;
   closed_at: Date | null;
   report_due_at: Date;
+  reported_at: Date | null;
+  report_reference: string | null;
   updated_at: Date;
 }
 
@@ -162,6 +186,8 @@ export function toIncident(r: IncidentRow): Incident {
     resolvedAt: r.resolved_at,
     closedAt: r.closed_at,
     reportDueAt: r.report_due_at,
+    reportedAt: r.reported_at,
+    reportReference: r.report_reference,
     updatedAt: r.updated_at,
   };
 }
@@ -188,6 +214,18 @@ const LINK_TABLES: Record<LinkObjectType, string> = {
 
 const PG_UNIQUE_VIOLATION = '23505';
 
+/** The notification event of a status change, if it is one people are told about. */
+export function statusEvent(
+  from: IncidentStatus,
+  to: IncidentStatus,
+  firstAcknowledged: boolean,
+): NotificationEvent | null {
+  if (to === 'open') return from === 'resolved' ? 'reopened' : null;
+  if (to === 'resolved') return 'resolved';
+  if (to === 'closed') return 'closed';
+  return firstAcknowledged ? 'acknowledged' : null;
+}
+
 function median(values: number[]): number | null {
   if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
@@ -212,7 +250,22 @@ export class IncidentsService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(INCIDENT_SETTINGS) readonly settings: IncidentSettings,
+    private readonly outbox: OutboxWriter,
   ) {}
+
+  /**
+   * Announces an incident event through the notifications outbox, in the caller's transaction.
+   * `occurrence` makes the event unique (the timeline entry that records it).
+   */
+  async announce(
+    m: EntityManager,
+    incidentId: string,
+    event: NotificationEvent,
+    at: Date,
+    occurrence: string,
+  ): Promise<number> {
+    return this.outbox.enqueue(m, incidentId, event, at, `${event}:${occurrence}`);
+  }
 
   reportDueAt(openedAt: Date): Date {
     return new Date(openedAt.getTime() + this.settings.reportDueDays * 86_400_000);
@@ -238,9 +291,13 @@ export class IncidentsService {
         ],
       );
       const newId = rows[0].id;
-      await this.appendTimeline(m, newId, at, 'status_change', actor, { from: null, to: 'open' });
+      const opened = await this.appendTimeline(m, newId, at, 'status_change', actor, {
+        from: null,
+        to: 'open',
+      });
       for (const [i, link] of (input.links ?? []).entries())
         await this.insertLink(m, newId, link, at, actor, `links.${i}.objectId`);
+      await this.announce(m, newId, 'opened', at, opened.id);
       return newId;
     });
     return this.get(id);
@@ -250,15 +307,28 @@ export class IncidentsService {
     const row = await this.findRow(this.dataSource.manager, id);
     const links: IncidentLink[] = await this.dataSource.query(
       `SELECT object_type AS "objectType", object_id AS "objectId" FROM incident_links
-       WHERE incident_id = $1 ORDER BY created_at, object_type, object_id`,
+       WHERE incident_id = $1 AND role = 'subject' ORDER BY created_at, object_type, object_id`,
+      [id],
+    );
+    const affected: AffectedCheck[] = await this.dataSource.query(
+      `SELECT c.id AS "checkId", c.key, c.kind, c.object_type AS "objectType",
+              c.object_id AS "objectId", COALESCE(s.hostname, d.name, ci.cid) AS label,
+              l.created_at AS since
+       FROM incident_links l
+       JOIN checks c ON l.object_type = 'check' AND c.id = l.object_id
+       LEFT JOIN services s ON c.object_type = 'service' AND s.id = c.object_id
+       LEFT JOIN devices d ON c.object_type = 'device' AND d.id = c.object_id
+       LEFT JOIN circuits ci ON c.object_type = 'circuit' AND ci.id = c.object_id
+       WHERE l.incident_id = $1 AND l.role = 'affected'
+       ORDER BY l.created_at, c.key`,
       [id],
     );
     const timeline: TimelineEntry[] = await this.dataSource.query(
       `SELECT id::text AS id, at, kind, actor, body FROM incident_timeline
-       WHERE incident_id = $1 ORDER BY id`,
+       WHERE incident_id = $1 ORDER BY incident_timeline.id`,
       [id],
     );
-    return { ...toIncident(row), links, timeline };
+    return { ...toIncident(row), links, affected, timeline };
   }
 
   /** Moves the incident through the lifecycle (an illegal change names `status`). */
@@ -301,12 +371,14 @@ export class IncidentsService {
         ]);
       throw err;
     }
-    await this.appendTimeline(m, id, at, 'status_change', actor, {
+    const entry = await this.appendTimeline(m, id, at, 'status_change', actor, {
       from: row.status,
       to,
       ...(options.note ? { note: options.note } : {}),
       ...options.body,
     });
+    const event = statusEvent(row.status, to, 'acknowledged_at' in changes);
+    if (event) await this.announce(m, id, event, at, entry.id);
     return toIncident(await this.findRow(m, id));
   }
 
@@ -403,12 +475,20 @@ export class IncidentsService {
   }
 
   async metrics(
-    filters: { unitId?: string; from?: Date; to?: Date } = {},
+    filters: {
+      unitId?: string;
+      from?: Date;
+      to?: Date;
+      severity?: IncidentSeverity[];
+      category?: IncidentCategory[];
+    } = {},
   ): Promise<IncidentMetrics> {
     const { where, params } = this.filterSql({
       unitId: filters.unitId,
       openedFrom: filters.from,
       openedTo: filters.to,
+      severity: filters.severity,
+      category: filters.category,
     });
     const rows: IncidentRow[] = await this.dataSource.query(
       `SELECT i.* FROM incidents i ${where}`,
@@ -425,14 +505,36 @@ export class IncidentsService {
     >;
     const tta: number[] = [];
     const ttr: number[] = [];
+    const groups = new Map<string, { tta: number[]; ttr: number[] }>();
+    const group = (key: string) => {
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { tta: [], ttr: [] }));
+      return g;
+    };
     for (const r of rows) {
       byStatus[r.status] += 1;
       bySeverity[String(r.severity) as keyof typeof bySeverity] += 1;
       byCategory[r.category] += 1;
       const opened = new Date(r.opened_at).getTime();
-      if (r.acknowledged_at) tta.push((new Date(r.acknowledged_at).getTime() - opened) / 1000);
-      if (r.resolved_at) ttr.push((new Date(r.resolved_at).getTime() - opened) / 1000);
+      const bySev = group(`s:${r.severity}`);
+      const byCat = group(`c:${r.category}`);
+      if (r.acknowledged_at) {
+        const v = (new Date(r.acknowledged_at).getTime() - opened) / 1000;
+        tta.push(v);
+        bySev.tta.push(v);
+        byCat.tta.push(v);
+      }
+      if (r.resolved_at) {
+        const v = (new Date(r.resolved_at).getTime() - opened) / 1000;
+        ttr.push(v);
+        bySev.ttr.push(v);
+        byCat.ttr.push(v);
+      }
     }
+    const pair = (key: string) => ({
+      mtta: durations(groups.get(key)?.tta ?? []),
+      mttr: durations(groups.get(key)?.ttr ?? []),
+    });
     return {
       from: filters.from ?? null,
       to: filters.to ?? null,
@@ -443,17 +545,59 @@ export class IncidentsService {
       byCategory,
       mtta: durations(tta),
       mttr: durations(ttr),
+      durationsBySeverity: {
+        '1': pair('s:1'),
+        '2': pair('s:2'),
+        '3': pair('s:3'),
+        '4': pair('s:4'),
+      },
+      durationsByCategory: Object.fromEntries(
+        INCIDENT_CATEGORIES.map((c) => [c, pair(`c:${c}`)]),
+      ) as IncidentMetrics['durationsByCategory'],
     };
   }
 
-  /** Active incidents whose report deadline has passed, oldest deadline first. */
+  /**
+   * Incidents not yet reported upward whose report deadline has passed, oldest deadline first
+   * (closed incidents included: closing does not report it).
+   */
   async reportOverdue(now = this.settings.now()): Promise<Incident[]> {
     const rows: IncidentRow[] = await this.dataSource.query(
-      `SELECT * FROM incidents WHERE status = ANY($1) AND report_due_at < $2
+      `SELECT * FROM incidents WHERE reported_at IS NULL AND report_due_at < $1
        ORDER BY report_due_at, number`,
-      [ACTIVE_STATUSES, now],
+      [now],
     );
     return rows.map(toIncident);
+  }
+
+  /** Records that the incident was reported upward (stops the deadline reminders). */
+  async markReported(
+    id: string,
+    input: { reportedAt?: Date; reference?: string | null },
+    actor = currentActor().actor,
+  ): Promise<Incident> {
+    const at = this.settings.now();
+    const reportedAt = input.reportedAt ?? at;
+    if (reportedAt.getTime() > at.getTime() + 60_000)
+      throw new ValidationError('invalid report time', [
+        { field: 'reportedAt', message: 'reportedAt: must not be in the future' },
+      ]);
+    return this.dataSource.transaction(async (m) => {
+      const row = await this.findRow(m, id, true);
+      const reference = input.reference ?? null;
+      await m.query(
+        `UPDATE incidents SET reported_at = $2, report_reference = $3, updated_at = $4
+         WHERE id = $1`,
+        [id, reportedAt, reference, at],
+      );
+      await this.appendTimeline(m, id, at, 'edit', actor, {
+        changes: {
+          reportedAt: { from: row.reported_at, to: reportedAt },
+          reportReference: { from: row.report_reference, to: reference },
+        },
+      });
+      return toIncident(await this.findRow(m, id));
+    });
   }
 
   // ---- helpers shared with the opener ----

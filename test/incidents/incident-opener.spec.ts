@@ -39,9 +39,13 @@ async function serviceCheck(
 }
 
 async function incidentsOf(checkId: string): Promise<IncidentDetail[]> {
+  // The asset filter also finds incidents listing the check as affected; keep its own.
   const page = await t.service.list({ objectType: 'check', objectId: checkId });
   return Promise.all(
-    page.items.sort((a, b) => a.number - b.number).map((i) => t.service.get(i.id)),
+    page.items
+      .filter((i) => i.checkId === checkId)
+      .sort((a, b) => a.number - b.number)
+      .map((i) => t.service.get(i.id)),
   );
 }
 
@@ -301,5 +305,98 @@ describe('suppressed events (alert: false)', () => {
         event('00000000-0000-4000-8000-000000000000', 'up', 'down', '2026-03-01T10:00:00Z'),
       ),
     ).toBe('unknown_check');
+  });
+});
+
+describe('parent grouping (checks behind a down parent)', () => {
+  it('lists children on the parent incident instead of opening one each', async () => {
+    const router = await insertDevice(t.dataSource, unit, tag('r'), 'router');
+    const parent = await insertCheck(
+      t.dataSource,
+      { type: 'device', id: router, unitId: unit },
+      'icmp',
+    );
+    const children = await Promise.all([1, 2, 3].map(() => serviceCheck('http', 'high')));
+    expect(await t.opener.handle(event(parent, 'up', 'down', '2026-04-01T10:00:00Z'))).toBe(
+      'opened',
+    );
+    const behind = { parent, root: parent };
+    for (const c of children)
+      expect(
+        await t.opener.handle(
+          event(c.checkId, 'up', 'unreachable', '2026-04-01T10:01:00Z', {
+            alert: false,
+            suppressedBy: 'dependency',
+            blockedBy: behind,
+          }),
+        ),
+      ).toBe('grouped');
+    for (const c of children) expect(await incidentsOf(c.checkId)).toHaveLength(0);
+
+    const [inc] = await incidentsOf(parent);
+    expect(inc.affected.map((a) => a.checkId).sort()).toEqual(
+      children.map((c) => c.checkId).sort(),
+    );
+    expect(inc.affected.map((a) => a.label).sort()).toEqual(children.map((c) => c.hostname).sort());
+    // The children are not the incident's subject, and each is told once on the timeline.
+    expect(inc.links).toHaveLength(2);
+    const grouped = inc.timeline.filter((e) => e.body.affected !== undefined);
+    expect(grouped).toHaveLength(3);
+
+    // The same child again adds nothing.
+    expect(
+      await t.opener.handle(
+        event(children[0].checkId, 'unreachable', 'unreachable', '2026-04-01T10:05:00Z', {
+          alert: false,
+          suppressedBy: 'dependency',
+          blockedBy: behind,
+        }),
+      ),
+    ).toBe('ignored');
+    expect((await t.service.get(inc.id)).affected).toHaveLength(3);
+  });
+
+  it('a child with its own incident keeps it and is listed on the parent too', async () => {
+    const sw = await insertDevice(t.dataSource, unit, tag('sw'), 'switch');
+    const parent = await insertCheck(
+      t.dataSource,
+      { type: 'device', id: sw, unitId: unit },
+      'icmp',
+    );
+    const child = await serviceCheck('http', 'low');
+    await t.opener.handle(event(child.checkId, 'up', 'down', '2026-04-02T09:00:00Z'));
+    await t.opener.handle(event(parent, 'up', 'down', '2026-04-02T09:01:00Z'));
+    expect(
+      await t.opener.handle(
+        event(child.checkId, 'down', 'unreachable', '2026-04-02T09:02:00Z', {
+          alert: false,
+          suppressedBy: 'dependency',
+          blockedBy: { parent, root: parent },
+        }),
+      ),
+    ).toBe('appended');
+    const [own] = await incidentsOf(child.checkId);
+    expect(own.status).toBe('open');
+    const [parentIncident] = await incidentsOf(parent);
+    expect(parentIncident.affected.map((a) => a.checkId)).toEqual([child.checkId]);
+  });
+
+  it('without an active parent incident nothing is grouped', async () => {
+    const fw = await insertDevice(t.dataSource, unit, tag('fw'), 'firewall');
+    const parent = await insertCheck(
+      t.dataSource,
+      { type: 'device', id: fw, unitId: unit },
+      'icmp',
+    );
+    const child = await serviceCheck('http', 'low');
+    expect(
+      await t.opener.handle(
+        event(child.checkId, 'up', 'unreachable', '2026-04-03T09:02:00Z', {
+          alert: false,
+          suppressedBy: 'dependency',
+          blockedBy: { parent, root: parent },
+        }),
+      ),
+    ).toBe('ignored');
   });
 });

@@ -324,6 +324,34 @@ describe('metrics', () => {
     expect(m.byCategory).toMatchObject({ outage: 3, dnssec_failure: 1, ipv6_regression: 0 });
   });
 
+  it('MTTA and MTTR per severity and per category, and filtered by them', async () => {
+    const m = await t.service.metrics({
+      unitId: unit,
+      from: new Date('2026-05-01T00:00:00Z'),
+      to: new Date('2026-06-01T00:00:00Z'),
+    });
+    // Severity 2: B (ack 1200, resolved 7200) and C (ack 300).
+    expect(m.durationsBySeverity['2']).toEqual({
+      mtta: { count: 2, averageSeconds: 750, medianSeconds: 750 },
+      mttr: { count: 1, averageSeconds: 7200, medianSeconds: 7200 },
+    });
+    expect(m.durationsBySeverity['4'].mttr.count).toBe(0);
+    // dnssec_failure: D only (auto-resolved at 1800, never acknowledged).
+    expect(m.durationsByCategory.dnssec_failure).toEqual({
+      mtta: { count: 0, averageSeconds: null, medianSeconds: null },
+      mttr: { count: 1, averageSeconds: 1800, medianSeconds: 1800 },
+    });
+    const outage = await t.service.metrics({
+      unitId: unit,
+      from: new Date('2026-05-01T00:00:00Z'),
+      to: new Date('2026-06-01T00:00:00Z'),
+      category: ['outage'],
+      severity: [1, 2],
+    });
+    expect(outage.total).toBe(3);
+    expect(outage.mttr).toEqual({ count: 2, averageSeconds: 5400, medianSeconds: 5400 });
+  });
+
   it('an even count has the mean of the middle two as median', async () => {
     const m = await t.service.metrics({ unitId: unit });
     // MTTR with the June one too: [1800, 3600, 7200, 18000] → median (3600 + 7200) / 2
@@ -332,20 +360,34 @@ describe('metrics', () => {
 });
 
 describe('reportOverdue', () => {
-  it('lists active incidents past their deadline only', async () => {
+  it('lists incidents past their deadline and not reported upward, resolved ones too', async () => {
     t.clock.set('2027-01-01T00:00:00Z');
     const late = await t.service.create({ title: 'late', severity: 2, category: 'outage' });
-    const done = await t.service.create({ title: 'done', severity: 2, category: 'outage' });
-    await t.service.changeStatus(done.id, 'resolved');
+    const reported = await t.service.create({ title: 'reported', severity: 2, category: 'outage' });
+    const resolved = await t.service.create({ title: 'resolved', severity: 2, category: 'outage' });
+    await t.service.changeStatus(resolved.id, 'resolved');
+    t.clock.set('2027-01-02T00:00:00Z');
+    const marked = await t.service.markReported(reported.id, { reference: 'CV-123/STTTT' });
+    expect(marked).toMatchObject({ reportReference: 'CV-123/STTTT' });
+    expect(marked.reportedAt?.toISOString()).toBe('2027-01-02T00:00:00.000Z');
     t.clock.set('2027-01-05T00:00:00Z');
     const fresh = await t.service.create({ title: 'fresh', severity: 2, category: 'outage' });
     const at = new Date('2027-01-06T00:00:01Z');
     const overdue = (await t.service.reportOverdue(at)).map((i) => i.id);
-    expect(overdue).toContain(late.id);
-    expect(overdue).not.toContain(done.id);
+    expect(overdue).toEqual(expect.arrayContaining([late.id, resolved.id]));
+    expect(overdue).not.toContain(reported.id);
     expect(overdue).not.toContain(fresh.id);
     expect(
       (await t.service.reportOverdue(new Date('2027-01-05T23:59:59Z'))).map((i) => i.id),
     ).not.toContain(late.id);
+  });
+
+  it('refuses a report time in the future, naming reportedAt', async () => {
+    t.clock.set('2027-02-01T00:00:00Z');
+    const inc = await t.service.create({ title: 'x', severity: 3, category: 'other' });
+    await expect(
+      t.service.markReported(inc.id, { reportedAt: new Date('2027-02-02T00:00:00Z') }),
+    ).rejects.toMatchObject({ details: [{ field: 'reportedAt' }] });
+    expect((await t.service.get(inc.id)).reportedAt).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import { IncidentOpener } from '../../src/incidents/incident-opener';
 import { IncidentSettings } from '../../src/incidents/incident-settings';
 import { IncidentsModule } from '../../src/incidents/incidents.module';
+import { OutboxModule } from '../../src/notifications/notifications.module';
 import { IncidentsService } from '../../src/incidents/incidents.service';
 import type { TransitionEvent } from '../../src/monitoring/state/state-machine';
 import { startTestApp, TestApp } from '../support/app';
@@ -58,6 +59,7 @@ export async function startIncidentsApp(
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot(dataSourceOptions({ url: base.databaseUrl, poolSize: 4 })),
+      OutboxModule.forRoot({ now: clock.now }),
       IncidentsModule.forRoot({ now: clock.now, ...settings }),
     ],
   }).compile();

@@ -59,10 +59,17 @@ describe('evaluateRound', () => {
       'core:unknown->up',
       'district:unknown->up',
     ]);
-    expect(summary(m.rounds(3, ALL('down')))).toEqual([
-      'commune:up->unreachable(dependency)',
+    const down = m.rounds(3, ALL('down'));
+    // The parent's event comes first, so its incident exists before children are listed on it.
+    expect(summary(down)).toEqual([
       'core:up->down!',
+      'commune:up->unreachable(dependency)',
       'district:up->unreachable(dependency)',
+    ]);
+    expect(down.flatMap((o) => o.events).map((e) => e.blockedBy)).toEqual([
+      undefined,
+      { parent: 'district', root: 'core' },
+      { parent: 'core', root: 'core' },
     ]);
     const communeEvent = m.records.get('commune');
     expect(communeEvent?.state).toBe('unreachable');
@@ -114,7 +121,7 @@ describe('evaluateRound', () => {
     const m = new Monitor();
     m.rounds(2, ALL('up'));
     const outs = m.rounds(3, { core: 'up', district: 'down', commune: 'down' });
-    expect(summary(outs)).toEqual(['commune:up->unreachable(dependency)', 'district:up->down!']);
+    expect(summary(outs)).toEqual(['district:up->down!', 'commune:up->unreachable(dependency)']);
   });
 
   it('maintenance on the parent suppresses its alert; the child is still unreachable', () => {
@@ -124,8 +131,8 @@ describe('evaluateRound', () => {
     m.round(ALL('down'), ['core']);
     const out = m.round(ALL('down'), ['core']);
     expect(summary([out])).toEqual([
-      'commune:up->unreachable(dependency)',
       'core:up->down(maintenance)',
+      'commune:up->unreachable(dependency)',
       'district:up->unreachable(dependency)',
     ]);
   });

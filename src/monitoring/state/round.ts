@@ -30,7 +30,10 @@ export interface RoundInput {
 export interface RoundOutput {
   /** The records that received a result (changed or not); persist them. */
   records: Map<string, CheckStateRecord>;
-  /** Transition events, in check id order. */
+  /**
+   * Transition events: first those of checks not behind a down parent, then those behind one
+   * (so a parent's incident exists before its children are listed on it), each in check id order.
+   */
   events: TransitionEvent[];
   cycles: string[][];
   /** Check ids whose result was older than their newest one and was ignored. */
@@ -67,5 +70,6 @@ export function evaluateRound(input: RoundInput): RoundOutput {
     records.set(id, outcome.record);
     if (outcome.event) events.push(outcome.event);
   }
-  return { records, events, cycles, ignored };
+  const ordered = [...events.filter((e) => !e.blockedBy), ...events.filter((e) => e.blockedBy)];
+  return { records, events: ordered, cycles, ignored };
 }

@@ -101,6 +101,8 @@ export interface TransitionEvent {
   /** Whether to notify people. The event itself is always worth recording. */
   alert: boolean;
   suppressedBy?: SuppressedBy;
+  /** With `suppressedBy: 'dependency'`: the parent in front and the check down at the top. */
+  blockedBy?: { parent: string; root: string };
 }
 
 /** Why a check is behind a down parent (see `applyDependencies`). */
@@ -365,6 +367,9 @@ export function step(
     reasons: [...prefix, ...result.reasons],
     alert,
     ...(suppressedBy ? { suppressedBy } : {}),
+    ...(suppressedBy === 'dependency' && blocker
+      ? { blockedBy: { parent: blocker.parent, root: blocker.root } }
+      : {}),
   };
   return {
     record: { ...updated, state: next, since, lastChangeAt: result.at, alerted },
