@@ -49,6 +49,24 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  readonly notificationsDelivered = new Counter({
+    name: 'netwatch_notifications_delivered_total',
+    help: 'Notification messages delivered (a digest counts once), by channel kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly notificationFailures = new Counter({
+    name: 'netwatch_notification_failures_total',
+    help: 'Failed delivery attempts, by channel kind and whether they will be retried',
+    labelNames: ['kind', 'retrying'] as const,
+    registers: [this.registry],
+  });
+  readonly notificationsPending = new Gauge({
+    name: 'netwatch_notifications_pending',
+    help: 'Outbox messages not yet delivered (pending or being sent)',
+    registers: [this.registry],
+  });
+
   /** Scheduler liveness for /health: the engine keeps it current. */
   scheduler: { role: 'disabled' | 'leader' | 'standby'; lastTickAt: Date | null } = {
     role: 'disabled',

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { EngineMetrics } from '../monitoring/metrics';
 import { ChannelsService, LoadedChannel } from './channels.service';
 import { driverFor } from './channels';
 import type { DeliveryResult, NotificationMessage } from './notification.types';
@@ -61,6 +62,7 @@ export class NotificationSender implements OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly channels: ChannelsService,
     @Inject(NOTIFICATION_SETTINGS) private readonly settings: NotificationSettings,
+    @Optional() private readonly metrics?: EngineMetrics,
   ) {}
 
   start(): void {
@@ -135,6 +137,12 @@ export class NotificationSender implements OnModuleDestroy {
     await Promise.all(
       [...byChannel].map(([channelId, list]) => this.deliverChannel(channelId, list, pass)),
     );
+    if (this.metrics) {
+      const [{ n }]: { n: number }[] = await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM notification_outbox WHERE status IN ('pending','sending')`,
+      );
+      this.metrics.notificationsPending.set(n);
+    }
     return pass;
   }
 
@@ -222,6 +230,7 @@ export class NotificationSender implements OnModuleDestroy {
     pass: SendPass,
   ): Promise<void> {
     const at = this.settings.now();
+    const retryingBefore = pass.retrying;
     await this.dataSource.transaction(async (m) => {
       for (const row of rows) {
         await m.query(
@@ -276,6 +285,13 @@ export class NotificationSender implements OnModuleDestroy {
         else pass.retrying += 1;
       }
     });
+    const kind = channel?.kind ?? 'unknown';
+    if (result.ok) this.metrics?.notificationsDelivered.inc({ kind });
+    else
+      this.metrics?.notificationFailures.inc({
+        kind,
+        retrying: String(pass.retrying > retryingBefore),
+      });
     if (result.ok) pass.delivered += 1;
     else
       this.logger.warn(

@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { MonitoringModule } from '../monitoring/monitoring.module';
 import { ChannelsService } from './channels.service';
 import { NotificationSender } from './notification-sender';
 import {
@@ -33,9 +34,11 @@ export class OutboxModule {
 
 /**
  * Channels, routes and the outbox API; the sender and the reminder scanner (started by the
- * service when it listens). Needs `OutboxModule` and the SecretBox of ConfigModule.
+ * service when it listens). Needs `OutboxModule` and the SecretBox of ConfigModule; counts
+ * deliveries in the engine's metrics (/metrics).
  */
 @Module({
+  imports: [MonitoringModule],
   controllers: [ChannelsController, RoutesController, OutboxController],
   providers: [ChannelsService, RoutesService, OutboxService, NotificationSender, ReminderScanner],
   exports: [ChannelsService, RoutesService, OutboxService, NotificationSender, ReminderScanner],

@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { verifyWebhookSignature } from '../../src/notifications/channels';
-import { listen, type Running } from '../probes/http/servers';
+import { closedPort, listen, type Running } from '../probes/http/servers';
 import {
   FAST_RETRY,
   freshDatabase,
@@ -59,7 +59,7 @@ async function hook(): Promise<Hook> {
 }
 
 /** An SMTP sink on loopback keeping every message it accepted, parsed. */
-async function smtpSink() {
+async function smtpSink(port = 0) {
   const messages: { subject: string; text: string; html: string; messageId: string; to: string }[] =
     [];
   const server = new SMTPServer({
@@ -81,7 +81,7 @@ async function smtpSink() {
         .catch(callback);
     },
   });
-  const running = await listen(server.server, '127.0.0.1');
+  const running = await listen(server.server, '127.0.0.1', port);
   return {
     messages,
     port: running.port,
@@ -371,6 +371,43 @@ describe('e-mail delivery', () => {
       expect(sink.messages[0].subject).toContain(`#${(await p.incidents.get(inc.id)).number}`);
       expect(sink.messages[0].text).toContain('Tỉnh Lâm Đồng');
       expect(sink.messages[0].messageId).toContain(`nw-${row.id}`);
+    } finally {
+      await sink.close();
+    }
+  });
+});
+
+describe('e-mail while the mail server is down', () => {
+  it('retries while nothing listens, then delivers once when the server is back', async () => {
+    const port = await closedPort();
+    const c = await p.channels.create({
+      name: tag('mail-down'),
+      kind: 'email',
+      config: {
+        host: '127.0.0.1',
+        port,
+        security: 'none',
+        from: 'netwatch@stttt.lamdong.gov.vn',
+        to: ['noc@stttt.lamdong.gov.vn'],
+        language: 'en',
+        timeoutMs: 2000,
+      },
+    });
+    await p.routes.create({ name: tag('r'), channelId: c.id, events: ['opened'] });
+    await p.incidents.create({ title: 'Mail relay down', severity: 1, category: 'outage' });
+    await drain(2);
+    let [row] = await outboxOf(p.ds, c.id);
+    expect(row).toMatchObject({ status: 'pending', attempts: 2 });
+    expect(row.last_error).toMatch(/ECONNREFUSED|connect/i);
+
+    const sink = await smtpSink(port);
+    try {
+      await drain(2);
+      await p.sender.runOnce();
+      [row] = await outboxOf(p.ds, c.id);
+      expect(row).toMatchObject({ status: 'sent', attempts: 3 });
+      expect(sink.messages).toHaveLength(1);
+      expect(sink.messages[0].subject).toContain('Mail relay down');
     } finally {
       await sink.close();
     }

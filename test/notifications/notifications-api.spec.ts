@@ -202,6 +202,9 @@ describe('routes and outbox', () => {
     expect(one.body.history).toEqual([
       expect.objectContaining({ ok: true, code: 204, deliveryId: `nw-${one.body.id}` }),
     ]);
+    const metrics = await request(api).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/netwatch_notifications_delivered_total\{kind="webhook"\} [1-9]/);
+    expect(metrics.text).toMatch(/netwatch_notifications_pending \d+/);
     // Only a failed message can be queued again.
     const retry = await request(api)
       .post(`/api/notifications/outbox/${one.body.id}/retry`)
