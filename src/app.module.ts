@@ -12,6 +12,7 @@ import {
 } from './incidents/report/incident-report.settings';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { NotificationsModule, OutboxModule } from './notifications/notifications.module';
+import { ReportsModule } from './reports/reports.module';
 
 /** The organisation names for reports: the configured ones, the built-in defaults otherwise. */
 function reportSettingsFrom(config: NetwatchConfig): Partial<IncidentReportSettings> {
@@ -52,6 +53,7 @@ export class AppModule {
         OutboxModule.forRoot(config.notifications),
         NotificationsModule,
         IncidentsModule.forRoot(config.incidents, reportSettingsFrom(config)),
+        ReportsModule,
       ],
     };
   }

@@ -1,0 +1,91 @@
+import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { FieldProblem, ValidationError } from '../common/errors';
+import { strictValidationPipe } from '../common/validation';
+import { complianceCsv, sectionRows } from './compliance/compliance-csv';
+import { buildComplianceReport } from './compliance/compliance-report';
+import { lastLocalMonth, Period, periodProblems } from './compliance/period';
+import { ComplianceRules } from './compliance/rules';
+import { ComplianceReportQueryDto } from './reports.dto';
+
+export const COMPLIANCE_RULES = Symbol('COMPLIANCE_RULES');
+/** The clock of the reports (tests set it). */
+export const REPORTS_CLOCK = Symbol('REPORTS_CLOCK');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Compliance reports (issue 7): JSON or one CSV table. Figures: src/reports/README.md. */
+@ApiTags('reports')
+@Controller('api/reports')
+export class ReportsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(COMPLIANCE_RULES) private readonly rules: ComplianceRules,
+    @Inject(REPORTS_CLOCK) private readonly now: () => Date,
+  ) {}
+
+  @Get('compliance')
+  @ApiOperation({
+    summary:
+      'Compliance report (IPv6 grid, DNSSEC, availability and SLA, incidents, scorecard) for a period and unit subtree',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  async compliance(
+    @Query(strictValidationPipe(ComplianceReportQueryDto)) q: ComplianceReportQueryDto,
+  ) {
+    const generatedAt = this.now();
+    const problems: FieldProblem[] = [];
+    let period: Period = lastLocalMonth(generatedAt);
+    if ((q.from === undefined) !== (q.to === undefined)) {
+      const missing = q.from === undefined ? 'from' : 'to';
+      problems.push({
+        field: missing,
+        message: `${missing} is needed with ${missing === 'from' ? 'to' : 'from'}`,
+      });
+    } else if (q.from !== undefined && q.to !== undefined) {
+      period = { from: new Date(q.from), to: new Date(q.to) };
+      problems.push(...periodProblems(period));
+    }
+    const format = q.format ?? 'json';
+    if (format === 'csv' && !q.section)
+      problems.push({ field: 'section', message: 'section is required with format=csv' });
+    let unitId: string | null = null;
+    if (q.unit !== undefined) {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT id::text AS id FROM units WHERE code = $1 ${UUID.test(q.unit) ? 'OR id = $1::uuid' : ''} LIMIT 1`,
+        [q.unit],
+      );
+      if (!rows.length) problems.push({ field: 'unit', message: `unit ${q.unit} not found` });
+      else unitId = rows[0].id;
+    }
+    if (problems.length) throw new ValidationError('invalid report query', problems);
+
+    const report = await buildComplianceReport(this.dataSource, {
+      ...period,
+      unitId,
+      generatedAt,
+      rules: this.rules,
+    });
+    if (format === 'csv') {
+      const section = q.section!;
+      const day = (d: Date) => d.toISOString().slice(0, 10);
+      const csv = complianceCsv(report, section, q.lang ?? 'vi');
+      return new StreamableFile(csv, {
+        type: 'text/csv; charset=utf-8',
+        disposition: `attachment; filename="compliance-${section}-${day(period.from)}-${day(period.to)}.csv"`,
+        length: csv.length,
+      });
+    }
+    if (q.section)
+      return {
+        report: report.report,
+        generatedAt: report.generatedAt,
+        period: report.period,
+        scope: report.scope,
+        section: q.section,
+        rows: sectionRows(report, q.section),
+      };
+    return { ...report, lang: q.lang ?? 'vi' };
+  }
+}
