@@ -4,6 +4,7 @@ import { CheckState1764400002000 } from './1764400002000-check-state';
 import { CheckResults1764400003000 } from './1764400003000-check-results';
 import { Incidents1764500000000 } from './1764500000000-incidents';
 import { Notifications1764600000000 } from './1764600000000-notifications';
+import { ReportRuns1764700000000 } from './1764700000000-report-runs';
 
 /** Every migration, oldest first. Listed explicitly so src/ and dist/ load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CheckResults1764400003000,
   Incidents1764500000000,
   Notifications1764600000000,
+  ReportRuns1764700000000,
 ];

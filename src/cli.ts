@@ -25,6 +25,9 @@ import { runWithActor } from './common/request-context';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { InventoryExporter } from './inventory/import/exporter';
 import { ImportReport, InventoryImporter, readImportFiles } from './inventory/import/importer';
+import { lastLocalMonth, Period, periodProblems } from './reports/compliance/period';
+import { periodLabel, ReportRunner } from './reports/runs/report-runner';
+import { ReportFormat, ReportLang } from './reports/runs/schedules';
 import { logLevels, RunningService, startService } from './service';
 
 /** Starts what a one-shot command needs (database, migrations; no HTTP) and always stops it. */
@@ -73,6 +76,10 @@ function printReport(report: ImportReport): void {
 }
 
 function fail(err: unknown): never {
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(2);
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
@@ -532,6 +539,94 @@ program
       fail(err);
     }
   });
+
+const report = program.command('report').description('generate reports');
+
+report
+  .command('compliance')
+  .description(
+    'the compliance report (IPv6, DNSSEC, availability/SLA, incidents, scorecard) for a period, from the rollups',
+  )
+  .option('--from <time>', 'start (ISO 8601, a whole hour); default: the last calendar month')
+  .option('--to <time>', 'end, exclusive (ISO 8601, a whole hour)')
+  .option('--unit <code>', 'a unit code: that unit and the units below it (default: the province)')
+  .addOption(new Option('--lang <lang>', 'language').choices(['vi', 'en']).default('vi'))
+  .addOption(
+    new Option('--format <format>', 'output format')
+      .choices(['pdf', 'csv', 'html', 'json'])
+      .default('pdf'),
+  )
+  .option(
+    '--out <path>',
+    'file to write (csv: a folder, one file per section); default: a name with the period in the current folder; "-" writes JSON or HTML to standard output',
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  netwatch report compliance                      last month, Vietnamese PDF\n' +
+      '  netwatch report compliance --from 2026-01-01T00:00:00+07:00 --to 2026-04-01T00:00:00+07:00 \\\n' +
+      '      --unit STTTT --lang en --format html --out q1.html',
+  )
+  .action(
+    async (opts: {
+      from?: string;
+      to?: string;
+      unit?: string;
+      lang: ReportLang;
+      format: ReportFormat;
+      out?: string;
+    }) => {
+      try {
+        if ((opts.from === undefined) !== (opts.to === undefined))
+          throw new UsageError('--from and --to go together');
+        const period: Period =
+          opts.from && opts.to
+            ? { from: new Date(opts.from), to: new Date(opts.to) }
+            : lastLocalMonth(new Date());
+        const problems = periodProblems(period);
+        if (problems.length)
+          throw new UsageError(problems.map((p) => `--${p.field}: ${p.message}`).join('; '));
+        if (opts.out === '-' && (opts.format === 'pdf' || opts.format === 'csv'))
+          throw new UsageError('--out - is for json and html only');
+        const files = await withService(async (service) => {
+          const runner = service.app.get(ReportRunner);
+          const unitId = opts.unit ? await runner.resolveUnit(opts.unit) : null;
+          const bar = process.stderr.isTTY
+            ? new SingleBar({ stream: process.stderr, format: '{step} [{bar}] {value}/{total}' })
+            : undefined;
+          try {
+            return await runner.files(
+              { period, languages: [opts.lang], formats: [opts.format] },
+              unitId,
+              (step, done, total) => {
+                if (!bar) return;
+                if (done === 0) bar.start(total, 0, { step });
+                bar.update(done, { step });
+              },
+            );
+          } finally {
+            bar?.stop();
+          }
+        });
+        if (opts.out === '-') {
+          process.stdout.write(files[0].content);
+          return;
+        }
+        if (opts.format === 'csv') {
+          const dir = resolve(opts.out ?? `compliance-${periodLabel(period)}-${opts.lang}`);
+          mkdirSync(dir, { recursive: true });
+          for (const f of files) writeFileSync(join(dir, f.name), f.content);
+          process.stdout.write(`${files.length} CSV files written to ${dir}\n`);
+          return;
+        }
+        const path = resolve(opts.out ?? files[0].name);
+        writeFileSync(path, files[0].content);
+        process.stdout.write(`${path} (${files[0].size} bytes, sha256 ${files[0].sha256})\n`);
+      } catch (err) {
+        fail(err);
+      }
+    },
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);

@@ -14,6 +14,7 @@ import { EngineMetrics } from './monitoring/metrics';
 import { createEngine } from './monitoring/monitoring.providers';
 import { NotificationSender } from './notifications/notification-sender';
 import { ReminderScanner } from './notifications/reminder-scanner';
+import { ReportScheduler } from './reports/runs/report-scheduler';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -92,6 +93,8 @@ export async function startService(
       );
       // Failing checks open incidents (one per check, re-opened within the flap window).
       app.get(IncidentOpener).attach(engine);
+      // Scheduled compliance reports run in the elected scheduler only.
+      app.get(ReportScheduler).attach(engine);
       await engine.start();
     }
     // The outbox is delivered and reminders issued by every listening process (rows are

@@ -84,6 +84,7 @@ describe('loadConfig', () => {
         hourlyRetentionDays: 400,
         dailyRetentionYears: 5,
       },
+      reports: { schedulesFile: 'config/report-schedules.yaml' },
       organisation: { name: '', nameEn: '', managingBody: '', managingBodyEn: '' },
       incidents: {
         reportDueDays: 5,
@@ -145,6 +146,7 @@ describe('loadConfig', () => {
         NETWATCH_RAW_RETENTION_DAYS: '7',
         NETWATCH_HOURLY_RETENTION_DAYS: '60',
         NETWATCH_DAILY_RETENTION_YEARS: '2',
+        NETWATCH_REPORT_SCHEDULES: '/srv/schedules.yaml',
         NETWATCH_ORG_NAME: 'Sở Khoa học và Công nghệ tỉnh Lâm Đồng',
         NETWATCH_ORG_NAME_EN: 'Department of Science and Technology',
         NETWATCH_ORG_MANAGING_BODY: 'UBND tỉnh Lâm Đồng',
@@ -196,6 +198,7 @@ describe('loadConfig', () => {
         hourlyRetentionDays: 60,
         dailyRetentionYears: 2,
       },
+      reports: { schedulesFile: '/srv/schedules.yaml' },
       organisation: {
         name: 'Sở Khoa học và Công nghệ tỉnh Lâm Đồng',
         nameEn: 'Department of Science and Technology',
@@ -224,7 +227,7 @@ describe('loadConfig', () => {
       },
     });
     // Every setting in the table was exercised above.
-    expect(SETTINGS).toHaveLength(44);
+    expect(SETTINGS).toHaveLength(45);
   });
 
   it('refuses severities outside 1-4 and a list where a number belongs', () => {

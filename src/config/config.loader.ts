@@ -69,6 +69,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'NETWATCH_DAILY_RETENTION_YEARS',
     kind: 'positiveInt',
   },
+  { path: 'reports.schedulesFile', env: 'NETWATCH_REPORT_SCHEDULES', kind: 'string' },
   { path: 'organisation.name', env: 'NETWATCH_ORG_NAME', kind: 'string' },
   { path: 'organisation.nameEn', env: 'NETWATCH_ORG_NAME_EN', kind: 'string' },
   { path: 'organisation.managingBody', env: 'NETWATCH_ORG_MANAGING_BODY', kind: 'string' },

@@ -24,6 +24,10 @@ export interface NetwatchConfig {
     hourlyRetentionDays: number;
     dailyRetentionYears: number;
   };
+  reports: {
+    /** Report schedules (relative to the project folder); config/report-schedules.yaml. */
+    schedulesFile: string;
+  };
   /** The department running NetWatch, as reports name it (empty: the built-in default). */
   organisation: {
     name: string;

@@ -97,7 +97,8 @@ function hostOf(check: StoredCheck): string {
  * The monitoring engine: one elected scheduler (advisory lock) that keeps the checks in step
  * with the inventory, runs the due ones within the concurrency limits, writes results in
  * batches, and moves each check's state machine (thresholds, maintenance, dependencies).
- * Transitions are emitted as `transition` events (incidents subscribe to them).
+ * Transitions are emitted as `transition` events (incidents subscribe to them); every leader
+ * tick is emitted as `tick` (scheduled report runs subscribe to it).
  */
 export class MonitoringEngine extends EventEmitter {
   private readonly logger = new Logger('Monitoring');
@@ -289,6 +290,8 @@ export class MonitoringEngine extends EventEmitter {
     try {
       this.lastTickAt = this.now();
       this.options.metrics.scheduler.lastTickAt = this.lastTickAt;
+      // Other scheduled work (report runs) rides on the one elected scheduler.
+      this.emit('tick', this.lastTickAt);
       await this.maintain();
       await this.settle();
       const free = this.options.globalConcurrency * 2 - this.inFlight.size;

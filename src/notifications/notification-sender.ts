@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { EngineMetrics } from '../monitoring/metrics';
 import { ChannelsService, LoadedChannel } from './channels.service';
 import { driverFor } from './channels';
-import type { DeliveryResult, NotificationMessage } from './notification.types';
+import type { DeliveryResult, NotificationMessage, ReportNotice } from './notification.types';
 import { backoffMs, NOTIFICATION_SETTINGS, NotificationSettings } from './notification-settings';
-import { itemFromPayload } from './outbox-writer';
+import { isReportPayload, itemFromPayload, ReportPayload } from './outbox-writer';
 
 /** An outbox row as the sender claims it. */
 interface OutboxRow {
@@ -146,7 +146,8 @@ export class NotificationSender implements OnModuleDestroy {
     return pass;
   }
 
-  private async deliverChannel(channelId: string, rows: OutboxRow[], pass: SendPass) {
+  private async deliverChannel(channelId: string, claimed: OutboxRow[], pass: SendPass) {
+    let rows = claimed;
     let channel: LoadedChannel;
     try {
       channel = await this.channels.load(channelId);
@@ -164,6 +165,11 @@ export class NotificationSender implements OnModuleDestroy {
       pass.held += rows.length;
       return;
     }
+    // Reports are scheduled and rare: each goes alone, outside storm control.
+    for (const row of rows.filter((r) => isReportPayload(r.payload)))
+      await this.send(channel, [row], pass);
+    rows = rows.filter((r) => !isReportPayload(r.payload));
+    if (!rows.length) return;
     const { recent, releaseAt } = await this.stormWindow(channelId);
     const budget = this.settings.stormThreshold - recent;
     if (rows.length <= budget) {
@@ -198,13 +204,13 @@ export class NotificationSender implements OnModuleDestroy {
   private async send(channel: LoadedChannel, rows: OutboxRow[], pass: SendPass): Promise<void> {
     const deliveryId =
       rows.length === 1 ? `nw-${rows[0].id}` : `nw-digest-${rows[0].id}-${rows.at(-1)!.id}`;
-    const message: NotificationMessage = {
-      deliveryId,
-      items: rows.map((r) => itemFromPayload(r.payload)),
-    };
     const started = performance.now();
     let result: DeliveryResult;
     try {
+      const payload = rows[0].payload;
+      const message: NotificationMessage = isReportPayload(payload)
+        ? { deliveryId, items: [], report: await this.reportNotice(payload) }
+        : { deliveryId, items: rows.map((r) => itemFromPayload(r.payload)) };
       result = await driverFor(channel.kind).send(
         message,
         channel.config,
@@ -218,6 +224,28 @@ export class NotificationSender implements OnModuleDestroy {
     const ms = Math.round(performance.now() - started);
     if (result.ok && rows.length > 1) pass.digests += 1;
     await this.record(channel, rows, deliveryId, result, ms, pass);
+  }
+
+  /** The e-mail of a report run, with its files read from the database. */
+  private async reportNotice(p: ReportPayload): Promise<ReportNotice> {
+    const files: { name: string; content_type: string; content: Buffer }[] =
+      await this.dataSource.query(
+        `SELECT name, content_type, content FROM report_files WHERE run_id = $1 AND name = ANY($2)
+         ORDER BY name`,
+        [p.runId, p.files],
+      );
+    if (files.length !== p.files.length)
+      throw new Error(`report run ${p.runId} no longer has all its files`);
+    return {
+      subject: p.subject,
+      text: p.text,
+      to: p.to,
+      attachments: files.map((f) => ({
+        filename: f.name,
+        contentType: f.content_type,
+        content: f.content,
+      })),
+    };
   }
 
   /** Records one attempt for every row and moves each to sent, pending (retry) or failed. */

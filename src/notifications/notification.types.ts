@@ -55,14 +55,25 @@ export interface NotificationItem {
   incident: IncidentSummary;
 }
 
+/** A generated report sent as e-mail attachments (scheduled compliance reports). */
+export interface ReportNotice {
+  subject: string;
+  text: string;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
+  /** Recipients instead of the channel's own; empty: the channel's. */
+  to: string[];
+}
+
 export interface NotificationMessage {
   /**
    * Stable id of this delivery: the same across retries and restarts, so a receiver can drop a
    * duplicate (webhook header `X-NetWatch-Delivery`, e-mail `Message-ID`).
    */
   deliveryId: string;
-  /** One item, or several when storm control grouped them into one digest. */
+  /** One item, or several when storm control grouped them into one digest; none for a report. */
   items: NotificationItem[];
+  /** Set for a report delivery (e-mail channels only). */
+  report?: ReportNotice;
 }
 
 /** The outcome of one delivery attempt. */

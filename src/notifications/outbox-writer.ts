@@ -84,6 +84,42 @@ export class OutboxWriter {
     return inserted.length;
   }
 
+  /**
+   * Queues the e-mail of a generated report run (its files are attached when it is sent), in
+   * the caller's transaction. One message per run and channel.
+   */
+  async enqueueReport(
+    m: EntityManager,
+    channelId: string,
+    r: {
+      runId: string;
+      period: { from: Date; to: Date };
+      languages: readonly ('vi' | 'en')[];
+      files: string[];
+      to: string[];
+      at: Date;
+    },
+  ): Promise<void> {
+    const payload: ReportPayload = {
+      kind: 'report',
+      runId: r.runId,
+      files: r.files,
+      to: r.to,
+      ...reportText(r.period, r.languages, this.runUrl(r.runId)),
+    };
+    await m.query(
+      `INSERT INTO notification_outbox (channel_id, incident_id, event, dedup_key, payload,
+         next_attempt_at, created_at)
+       VALUES ($1, NULL, 'report', $2, $3, $4, $4) ON CONFLICT (channel_id, dedup_key) DO NOTHING`,
+      [channelId, `report:${r.runId}`, JSON.stringify(payload), r.at],
+    );
+  }
+
+  private runUrl(runId: string): string | null {
+    const base = this.settings.publicUrl.replace(/\/+$/, '');
+    return base ? `${base}/api/reports/runs/${runId}` : null;
+  }
+
   private summary(r: SummaryRow): IncidentSummary {
     const base = this.settings.publicUrl.replace(/\/+$/, '');
     return {
@@ -125,4 +161,47 @@ export function itemFromPayload(payload: unknown): NotificationItem {
       reportDueAt: date(i.reportDueAt) as Date,
     },
   };
+}
+
+/** What the outbox holds for a report e-mail (the files are read when it is sent). */
+export interface ReportPayload {
+  kind: 'report';
+  runId: string;
+  files: string[];
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+export function isReportPayload(payload: unknown): payload is ReportPayload {
+  return (payload as { kind?: unknown } | null)?.kind === 'report';
+}
+
+/** Subject and body of a report e-mail, in each language of the run (Vietnamese first). */
+export function reportText(
+  period: { from: Date; to: Date },
+  languages: readonly ('vi' | 'en')[],
+  url: string | null,
+): { subject: string; text: string } {
+  const day = (t: number) => {
+    const d = new Date(t + 7 * 3_600_000);
+    return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
+  };
+  const range = `${day(period.from.getTime())}–${day(period.to.getTime() - 1)}`;
+  const langs = languages.length ? languages : (['vi'] as const);
+  const vi = [
+    `Báo cáo tuân thủ kỳ ${range} đã được lập.`,
+    'Tệp đính kèm: báo cáo (PDF).',
+    ...(url ? [`Xem và tải các định dạng khác: ${url}`] : []),
+  ];
+  const en = [
+    `The compliance report for ${range} has been generated.`,
+    'Attached: the report (PDF).',
+    ...(url ? [`All formats: ${url}`] : []),
+  ];
+  const parts = langs.map((l) => (l === 'vi' ? vi : en).join('\n'));
+  const subject = langs
+    .map((l) => (l === 'vi' ? `Báo cáo tuân thủ ${range}` : `Compliance report ${range}`))
+    .join(' / ');
+  return { subject: `[NetWatch] ${subject}`, text: `${parts.join('\n\n')}\n\n— NetWatch` };
 }

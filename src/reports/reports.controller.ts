@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Query, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { FieldProblem, ValidationError } from '../common/errors';
@@ -6,7 +6,12 @@ import { strictValidationPipe } from '../common/validation';
 import { complianceCsv, sectionRows } from './compliance/compliance-csv';
 import { buildComplianceReport } from './compliance/compliance-report';
 import { lastLocalMonth, Period, periodProblems } from './compliance/period';
+import { renderComplianceReport } from './compliance/render';
 import { ComplianceRules } from './compliance/rules';
+import {
+  INCIDENT_REPORT_SETTINGS,
+  IncidentReportSettings,
+} from '../incidents/report/incident-report.settings';
 import { ComplianceReportQueryDto } from './reports.dto';
 
 export const COMPLIANCE_RULES = Symbol('COMPLIANCE_RULES');
@@ -15,7 +20,11 @@ export const REPORTS_CLOCK = Symbol('REPORTS_CLOCK');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Compliance reports (issue 7): JSON or one CSV table. Figures: src/reports/README.md. */
+/**
+ * Compliance reports (issue 7): JSON, one CSV table, or the whole report as HTML or PDF.
+ * Figures and formats: src/reports/README.md. The letterhead of HTML/PDF uses the incident
+ * report settings' organisation names when that provider is available, else their defaults.
+ */
 @ApiTags('reports')
 @Controller('api/reports')
 export class ReportsController {
@@ -23,6 +32,9 @@ export class ReportsController {
     private readonly dataSource: DataSource,
     @Inject(COMPLIANCE_RULES) private readonly rules: ComplianceRules,
     @Inject(REPORTS_CLOCK) private readonly now: () => Date,
+    @Optional()
+    @Inject(INCIDENT_REPORT_SETTINGS)
+    private readonly settings?: Partial<IncidentReportSettings>,
   ) {}
 
   @Get('compliance')
@@ -30,7 +42,7 @@ export class ReportsController {
     summary:
       'Compliance report (IPv6 grid, DNSSEC, availability and SLA, incidents, scorecard) for a period and unit subtree',
   })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
   async compliance(
     @Query(strictValidationPipe(ComplianceReportQueryDto)) q: ComplianceReportQueryDto,
   ) {
@@ -50,6 +62,11 @@ export class ReportsController {
     const format = q.format ?? 'json';
     if (format === 'csv' && !q.section)
       problems.push({ field: 'section', message: 'section is required with format=csv' });
+    if ((format === 'html' || format === 'pdf') && q.section)
+      problems.push({
+        field: 'section',
+        message: `section applies to json and csv only (format=${format} is the whole report)`,
+      });
     let unitId: string | null = null;
     if (q.unit !== undefined) {
       const rows: { id: string }[] = await this.dataSource.query(
@@ -67,9 +84,23 @@ export class ReportsController {
       generatedAt,
       rules: this.rules,
     });
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    if (format === 'html' || format === 'pdf') {
+      const lang = q.lang ?? 'vi';
+      const body = await renderComplianceReport(report, {
+        format,
+        lang,
+        organisation: this.settings?.organisation,
+      });
+      const name = `compliance-${day(period.from)}-${day(period.to)}-${lang}.${format}`;
+      return new StreamableFile(body, {
+        type: format === 'pdf' ? 'application/pdf' : 'text/html; charset=utf-8',
+        disposition: `${format === 'pdf' ? 'attachment' : 'inline'}; filename="${name}"`,
+        length: body.length,
+      });
+    }
     if (format === 'csv') {
       const section = q.section!;
-      const day = (d: Date) => d.toISOString().slice(0, 10);
       const csv = complianceCsv(report, section, q.lang ?? 'vi');
       return new StreamableFile(csv, {
         type: 'text/csv; charset=utf-8',

@@ -2,6 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CSV_SECTION_NAMES, CsvSection } from './compliance/compliance-csv';
 
+export const COMPLIANCE_FORMATS = ['json', 'csv', 'html', 'pdf'] as const;
+export type ComplianceFormat = (typeof COMPLIANCE_FORMATS)[number];
+
 /** Query of GET /api/reports/compliance; unknown parameters are rejected (strict pipe). */
 export class ComplianceReportQueryDto {
   @ApiPropertyOptional({
@@ -23,19 +26,25 @@ export class ComplianceReportQueryDto {
   @MaxLength(64)
   unit?: string;
 
-  @ApiPropertyOptional({ enum: ['vi', 'en'], description: 'CSV header language (default vi)' })
+  @ApiPropertyOptional({
+    enum: ['vi', 'en'],
+    description: 'Language (default vi): CSV header labels; HTML/PDF labels, numbers and dates',
+  })
   @IsOptional()
   @IsIn(['vi', 'en'])
   lang?: 'vi' | 'en';
 
-  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Default json' })
+  @ApiPropertyOptional({
+    enum: COMPLIANCE_FORMATS,
+    description: 'Default json. html: one self-contained page; pdf: an A4 attachment',
+  })
   @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
+  @IsIn(COMPLIANCE_FORMATS)
+  format?: ComplianceFormat;
 
   @ApiPropertyOptional({
     enum: CSV_SECTION_NAMES,
-    description: 'One table of the report (required with format=csv)',
+    description: 'One table of the report (required with format=csv; json and csv only)',
   })
   @IsOptional()
   @IsIn(CSV_SECTION_NAMES)

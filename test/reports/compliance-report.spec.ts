@@ -20,8 +20,11 @@ import {
   loadComplianceRules,
   validateComplianceRules,
 } from '../../src/reports/compliance/rules';
-import { REPORTS_CLOCK } from '../../src/reports/reports.controller';
-import { ReportsModule } from '../../src/reports/reports.module';
+import {
+  COMPLIANCE_RULES,
+  REPORTS_CLOCK,
+  ReportsController,
+} from '../../src/reports/reports.controller';
 import { createTestDatabase } from '../support/database';
 import { Fixture, GENERATED_AT, PERIOD, seedProvince } from './fixture';
 
@@ -34,15 +37,15 @@ let report: ComplianceReport;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  // The controller alone (ReportsModule also carries the scheduled runs and their outbox).
   const moduleRef = await Test.createTestingModule({
-    imports: [
-      TypeOrmModule.forRoot(dataSourceOptions({ url: db.url, poolSize: 4 })),
-      ReportsModule,
+    imports: [TypeOrmModule.forRoot(dataSourceOptions({ url: db.url, poolSize: 4 }))],
+    controllers: [ReportsController],
+    providers: [
+      { provide: COMPLIANCE_RULES, useFactory: () => loadComplianceRules() },
+      { provide: REPORTS_CLOCK, useValue: () => new Date(GENERATED_AT) },
     ],
-  })
-    .overrideProvider(REPORTS_CLOCK)
-    .useValue(() => new Date(GENERATED_AT))
-    .compile();
+  }).compile();
   app = moduleRef.createNestApplication({ logger: ['error'] });
   configureApp(app, { server: { bodyLimitBytes: 1_000_000 } } as NetwatchConfig);
   await app.init();

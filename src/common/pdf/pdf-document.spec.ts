@@ -110,4 +110,41 @@ describe('PdfDocumentBuilder', () => {
     expect(pages.length).toBe(2);
     expect(pages[1]).toContain('sau');
   });
+
+  it('draws bar charts over pages (axis repeated) and line charts, reproducibly', async () => {
+    const categories = Array.from({ length: 60 }, (_, i) => `Huyện Đức Trọng ${i + 1}`);
+    const chart = () =>
+      new PdfDocumentBuilder(OPTIONS)
+        .barChart({
+          title: 'Điểm theo đơn vị',
+          categories,
+          series: [
+            { name: 'Kỳ này', colour: '#1f5fa8', values: categories.map((_, i) => i * 1.5) },
+            {
+              name: 'Kỳ trước',
+              colour: '#9fb3cc',
+              values: categories.map((_, i) => (i % 5 ? i : null)),
+            },
+          ],
+          max: 100,
+          format: (v) => `${v.toFixed(1).replace('.', ',')}`,
+        })
+        .lineChart({
+          title: 'Xu hướng',
+          labels: ['T1', 'T2', 'T3', 'T4'],
+          series: [{ name: 'Tỷ lệ', colour: '#1d7a3a', values: [99.5, null, 98, 100] }],
+          min: 0,
+          max: 100,
+          format: (v) => `${v} %`,
+        })
+        .end();
+    const buf = await chart();
+    const { pages, text } = await parsePdf(buf);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    for (const page of pages.slice(0, -1)) expect(page).toContain('50,0');
+    expect(text).toContain('Huyện Đức Trọng 60');
+    expect(text).toContain('Xu hướng');
+    expect(text).toContain('Kỳ trước');
+    expect((await chart()).equals(buf)).toBe(true);
+  });
 });

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import {
+  BarChartSpec,
+  ChartCanvas,
+  drawBarChart,
+  drawLineChart,
+  LineChartSpec,
+} from './pdf-charts';
 
 /*
  * Why pdfkit with DejaVu Sans embedded:
@@ -163,6 +170,31 @@ export class PdfDocumentBuilder {
     return this;
   }
 
+  /** A smaller bold heading inside a section; kept with a few lines of what follows. */
+  subheading(text: string): this {
+    this.doc.font(FONT_BOLD).fontSize(SIZES.body);
+    this.ensureSpace(
+      this.doc.heightOfString(nfc(text), { width: this.width }) + 5 * this.lineHeight(),
+    );
+    this.doc.moveDown(0.3);
+    this.doc.fillColor(COLOURS.text).text(nfc(text), this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.2);
+    this.doc.font(FONT).fontSize(SIZES.body);
+    return this;
+  }
+
+  /** Horizontal grouped bars (pdf-charts.ts); flows over pages like a table. */
+  barChart(spec: BarChartSpec): this {
+    drawBarChart(this.canvas(), spec);
+    return this;
+  }
+
+  /** A line chart (pdf-charts.ts), kept on one page. */
+  lineChart(spec: LineChartSpec, height?: number): this {
+    drawLineChart(this.canvas(), spec, height);
+    return this;
+  }
+
   /** Running text; flows over as many pages as it needs. */
   paragraph(text: string, options: { muted?: boolean; small?: boolean } = {}): this {
     this.doc
@@ -222,6 +254,21 @@ export class PdfDocumentBuilder {
   }
 
   // ---- internals ----
+
+  private canvas(): ChartCanvas {
+    return {
+      doc: this.doc,
+      left: this.left,
+      width: this.width,
+      bottom: () => this.bottom,
+      top: () => this.doc.page.margins.top,
+      newPage: () => {
+        this.doc.addPage();
+      },
+      fonts: { regular: FONT, bold: FONT_BOLD },
+      text: nfc,
+    };
+  }
 
   private lineHeight(): number {
     return this.doc.currentLineHeight(true);

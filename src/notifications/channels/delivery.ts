@@ -12,9 +12,16 @@ const DELIVERY_ID = /^[A-Za-z0-9._~+=-]{1,200}$/;
 export function unusableMessage(message: NotificationMessage): DeliveryResult | null {
   if (!DELIVERY_ID.test(message.deliveryId ?? ''))
     return { ok: false, retryable: false, detail: 'message has an unusable deliveryId' };
-  if (!Array.isArray(message.items) || message.items.length === 0)
+  if (!message.report && (!Array.isArray(message.items) || message.items.length === 0))
     return { ok: false, retryable: false, detail: 'message has no items' };
   return null;
+}
+
+/** Reports go out as e-mail attachments; other channels refuse them for good. */
+export function reportRefused(message: NotificationMessage): DeliveryResult | null {
+  return message.report
+    ? { ok: false, retryable: false, detail: 'reports are delivered by e-mail channels only' }
+    : null;
 }
 
 /** Replaces every occurrence of each secret (and its URL-encoded form) by `***`. */

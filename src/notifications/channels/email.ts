@@ -7,7 +7,7 @@ import type {
   Language,
   NotificationMessage,
 } from '../notification.types';
-import { renderHtml, renderText } from '../templates';
+import { escapeHtml, renderHtml, renderText } from '../templates';
 import { excerpt, scrubber, unusableMessage } from './delivery';
 import { isEmailAddress, isHostname, Reader } from './validation';
 
@@ -184,8 +184,9 @@ async function send(
     };
 
   const scrub = scrubber([secret.password]);
-  const { subject, text } = renderText(message, config.language);
-  const html = renderHtml(message, config.language);
+  const report = message.report;
+  const { subject, text } = report ?? renderText(message, config.language);
+  const html = report ? reportHtml(report) : renderHtml(message, config.language);
   const timeout = AbortSignal.timeout(config.timeoutMs);
   const transport = nodemailer.createTransport({
     host: config.host,
@@ -212,10 +213,15 @@ async function send(
   try {
     const info = await transport.sendMail({
       from: { name: 'NetWatch', address: config.from },
-      to: config.to,
+      to: report?.to.length ? report.to : config.to,
       subject,
       text,
       html,
+      attachments: report?.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: a.content,
+      })),
       messageId: messageIdFor(message.deliveryId),
       headers: { 'X-NetWatch-Delivery': message.deliveryId },
       signal: AbortSignal.any([signal, timeout]),
@@ -238,6 +244,15 @@ async function send(
   } finally {
     transport.close();
   }
+}
+
+/** The HTML part of a report e-mail: its text, escaped. */
+function reportHtml(report: NonNullable<NotificationMessage['report']>): string {
+  return (
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(report.subject)}</title>` +
+    `</head><body><pre style="white-space:pre-wrap;font-family:Arial,sans-serif">` +
+    `${escapeHtml(report.text)}</pre></body></html>`
+  );
 }
 
 export const emailDriver: ChannelDriver<EmailConfig, EmailSecret> = {

@@ -11,6 +11,7 @@ import {
   retryableStatus,
   scrubber,
   statusFailure,
+  reportRefused,
   unusableMessage,
 } from './delivery';
 import { readHttpUrl, Reader } from './validation';
@@ -95,7 +96,7 @@ async function send(
   secret: TelegramSecret,
   signal: AbortSignal,
 ): Promise<DeliveryResult> {
-  const unusable = unusableMessage(message);
+  const unusable = reportRefused(message) ?? unusableMessage(message);
   if (unusable) return unusable;
   if (!BOT_TOKEN.test(secret.botToken ?? ''))
     return { ok: false, retryable: false, detail: 'secret.botToken is not a bot token' };

@@ -16,7 +16,7 @@ import {
   statusLabel,
   truncate,
 } from '../templates';
-import { excerpt, post, scrubber, statusFailure, unusableMessage } from './delivery';
+import { excerpt, post, reportRefused, scrubber, statusFailure, unusableMessage } from './delivery';
 import { readHeaders, readHttpUrl, Reader } from './validation';
 
 export const WEBHOOK_TEMPLATES = ['netwatch', 'zalo', 'custom'] as const;
@@ -396,7 +396,7 @@ async function send(
   secret: WebhookSecret,
   signal: AbortSignal,
 ): Promise<DeliveryResult> {
-  const unusable = unusableMessage(message);
+  const unusable = reportRefused(message) ?? unusableMessage(message);
   if (unusable) return unusable;
   const built = buildBody(message, config);
   if (!built.ok) return built.result;

@@ -8,6 +8,7 @@ import {
   Queryable,
   readCheckFigures,
   readLatestObservations,
+  readTrendFigures,
 } from './report-data';
 import { ComplianceRules, Criticality, DnssecState } from './rules';
 
@@ -270,6 +271,8 @@ export interface DnssecZone {
 }
 
 interface PeriodSections {
+  /** The per-check figures the sections were computed from (the trend reuses them). */
+  figures: Map<string, CheckFigures>;
   ipv6Items: Ipv6Item[];
   zones: DnssecZone[];
   availabilityServices: ReturnType<typeof availabilityOf>['services'];
@@ -504,6 +507,7 @@ async function sectionsFor(
   );
   const { services, circuits } = availabilityOf(scope, figures, rules);
   return {
+    figures,
     ipv6Items: ipv6Of(scope, figures, latest, p, rules),
     zones: dnssecOf(scope, figures, latest, p, rules),
     availabilityServices: services,
@@ -626,6 +630,76 @@ function scoresOf(scope: Scope, s: PeriodSections, rules: ComplianceRules) {
   };
   for (const top of scope.root ? [scope.root] : (scope.children.get(null) ?? [])) visit(top.id);
   return { own: out, subtree };
+}
+
+/** Number of periods in the trend: the report's period and the five before it. */
+export const TREND_PERIODS = 6;
+
+/**
+ * The trend (src/reports/README.md, "Trend"): TREND_PERIODS consecutive periods of the report's
+ * length ending with the report's period. Per period, from the rollups only: the mean uptime of
+ * the availability services with data (each the worst of its http/tcp/icmp checks, as
+ * `availability.summary.meanUptimePercent`) and the share of the report's IPv6 items whose check
+ * was up or degraded for at least the operational threshold. The report's period and the
+ * previous one reuse the figures already read; the older ones come from one grouped query.
+ */
+async function trendOf(
+  db: Queryable,
+  scope: Scope,
+  period: Period,
+  now: PeriodSections,
+  before: PeriodSections,
+  rules: ComplianceRules,
+) {
+  const len = period.to.getTime() - period.from.getTime();
+  const older = TREND_PERIODS - 2;
+  const start = new Date(period.from.getTime() - (older + 1) * len);
+  const availabilityChecks = new Map(
+    now.availabilityServices.map((a) => [
+      a.serviceId,
+      (scope.checksOf.get(`service:${a.serviceId}`) ?? [])
+        .filter((c) => AVAILABILITY_KINDS.includes(c.kind))
+        .map((c) => c.id),
+    ]),
+  );
+  const ids = new Set<string>(now.ipv6Items.map((i) => i.checkId));
+  for (const list of availabilityChecks.values()) for (const id of list) ids.add(id);
+  const old = await readTrendFigures(db, [...ids], start, len, older);
+  const counts = (k: number, checkId: string): { ok: number; judged: number } => {
+    if (k === TREND_PERIODS - 1 || k === TREND_PERIODS - 2) {
+      const f = (k === TREND_PERIODS - 1 ? now : before).figures.get(checkId) ?? NO_FIGURES;
+      return { ok: f.up + f.degraded, judged: f.judged };
+    }
+    const f = old.get(checkId)?.[k];
+    return { ok: f?.upOrDegraded ?? 0, judged: f?.judged ?? 0 };
+  };
+  const uptime = (c: { ok: number; judged: number }) =>
+    c.judged === 0 ? null : (c.ok / c.judged) * 100;
+  const points = [];
+  for (let k = 0; k < TREND_PERIODS; k++) {
+    const from = new Date(start.getTime() + k * len);
+    const worst: number[] = [];
+    for (const checkIds of availabilityChecks.values()) {
+      const values = checkIds.map((id) => uptime(counts(k, id))).filter((v) => v !== null);
+      if (values.length) worst.push(Math.min(...values));
+    }
+    const operational = now.ipv6Items.filter((i) => {
+      const u = uptime(counts(k, i.checkId));
+      return u !== null && u >= rules.ipv6.operationalThresholdPercent;
+    }).length;
+    points.push({
+      from: from.toISOString(),
+      to: new Date(from.getTime() + len).toISOString(),
+      availabilityPercent: worst.length
+        ? r2(worst.reduce((a, b) => a + b, 0) / worst.length)
+        : null,
+      servicesWithData: worst.length,
+      ipv6OperationalPercent: pct(operational, now.ipv6Items.length),
+      ipv6Items: now.ipv6Items.length,
+      ipv6Operational: operational,
+    });
+  }
+  return { periods: TREND_PERIODS, points };
 }
 
 /** Builds the compliance report (see the file comment and src/reports/README.md). */
@@ -897,6 +971,7 @@ export async function buildComplianceReport(db: Queryable, input: ComplianceRepo
     },
     incidents,
     scorecard,
+    trend: await trendOf(db, scope, period, now, before, rules),
   };
 }
 

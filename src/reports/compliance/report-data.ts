@@ -148,3 +148,70 @@ export async function readLatestObservations(
     out.set(r.check_id, { at: new Date(r.at), status: r.status, observations: r.observations });
   return out;
 }
+
+/** up, degraded and judged results of a check in one period of a trend (see readTrendFigures). */
+export interface TrendFigures {
+  upOrDegraded: number;
+  judged: number;
+}
+
+/**
+ * Per check and per period k (0 … periods − 1) of `periods` consecutive periods of `lengthMs`
+ * each, starting at `from`: the up-or-degraded and judged result counts, in ONE grouped query
+ * over the whole range (never one query per period). The same tier rule as readCheckFigures,
+ * per period: a UTC day lying wholly inside one period is read from `check_rollups_daily`; the
+ * hours of a day that a period bound (or the range's ends) cuts from `check_rollups_hourly`.
+ * Plain range predicates on `bucket` (the index), the period found by `width_bucket`. `from` and `lengthMs` must be whole hours. Result: check id → one
+ * entry per period (zeros where nothing was judged).
+ */
+export async function readTrendFigures(
+  db: Queryable,
+  checkIds: readonly string[],
+  from: Date,
+  lengthMs: number,
+  periods: number,
+): Promise<Map<string, TrendFigures[]>> {
+  const out = new Map<string, TrendFigures[]>();
+  if (checkIds.length === 0 || periods <= 0) return out;
+  const start = from.getTime();
+  const end = start + periods * lengthMs;
+  const bounds = Array.from({ length: periods + 1 }, (_, k) => start + k * lengthMs);
+  // The UTC days a bound cuts (a bound at midnight cuts none): read hour by hour. Every other
+  // day of the range lies wholly inside one period and is read from the daily rollups.
+  const cut = [
+    ...new Set(bounds.filter((b) => b % DAY_MS !== 0).map((b) => Math.floor(b / DAY_MS) * DAY_MS)),
+  ];
+  const iso = (ms: number) => new Date(ms).toISOString();
+  // k = width_bucket(bucket, bounds 0 … n−1) − 1 (binary search over the bounds, no arithmetic).
+  const rows: { check_id: string; k: number; ok: number; judged: number }[] = await db.query(
+    `WITH b AS (
+       SELECT check_id, bucket, up, degraded, down, unreachable FROM check_rollups_daily
+        WHERE check_id = ANY($1::uuid[]) AND bucket >= $2::timestamptz AND bucket <= $3::timestamptz
+          AND bucket <> ALL($5::timestamptz[])
+       UNION ALL
+       SELECT check_id, bucket, up, degraded, down, unreachable FROM check_rollups_hourly
+        WHERE check_id = ANY($1::uuid[]) AND bucket >= $2::timestamptz AND bucket < $4::timestamptz
+          AND date_trunc('day', bucket, 'UTC') = ANY($5::timestamptz[])
+     )
+     SELECT check_id::text AS check_id, width_bucket(bucket, $6::timestamptz[]) - 1 AS k,
+            sum(up + degraded)::int AS ok, sum(up + degraded + down + unreachable)::int AS judged
+       FROM b GROUP BY 1, 2`,
+    [
+      checkIds,
+      iso(start),
+      iso(end - DAY_MS),
+      iso(end),
+      cut.map(iso),
+      bounds.slice(0, periods).map(iso),
+    ],
+  );
+  for (const r of rows) {
+    let list = out.get(r.check_id);
+    if (!list) {
+      list = Array.from({ length: periods }, () => ({ upOrDegraded: 0, judged: 0 }));
+      out.set(r.check_id, list);
+    }
+    if (r.k >= 0 && r.k < periods) list[r.k] = { upOrDegraded: r.ok, judged: r.judged };
+  }
+  return out;
+}
