@@ -21,6 +21,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { complianceCsv, CSV_SECTION_NAMES } from '../src/reports/compliance/compliance-csv';
+import { renderComplianceReport } from '../src/reports/compliance/render';
 import { buildComplianceReport } from '../src/reports/compliance/compliance-report';
 import { lastLocalMonth, Period } from '../src/reports/compliance/period';
 import { DEFAULT_COMPLIANCE_RULES } from '../src/reports/compliance/rules';
@@ -174,9 +175,18 @@ async function main(): Promise<void> {
               `${(bytes / 1024).toFixed(0)} KiB`,
               `${(performance.now() - t).toFixed(0)} ms`,
             ]);
+            for (const format of ['pdf', 'html'] as const) {
+              t = performance.now();
+              const file = await renderComplianceReport(report, { format, lang: 'vi' });
+              rows.push([
+                `${format.toUpperCase()}, vi (${name.split(',')[1].trim()})`,
+                `${(file.length / 1024).toFixed(0)} KiB`,
+                `${(performance.now() - t).toFixed(0)} ms`,
+              ]);
+            }
           }
         }
-        rows.splice(rows.length - 1, 0, [
+        rows.splice(rows.length - 3, 0, [
           name,
           `JSON ${(size / 1024 / 1024).toFixed(1)} MiB`,
           `median ${(median(samples) / 1000).toFixed(2)} s of ${RUNS} (min ${(Math.min(...samples) / 1000).toFixed(2)} s)`,

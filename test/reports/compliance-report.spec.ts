@@ -463,6 +463,41 @@ describe('buildComplianceReport (hand-computed fixture)', () => {
     ]);
   });
 
+  it('does not score a unit none of whose services was measured (no perfect score from no data)', async () => {
+    // A unit whose only service has an http check and no result at all.
+    const [{ id: unitId }]: { id: string }[] = await ds.query(
+      `INSERT INTO units (code, kind, name, parent_id) VALUES ('LD-Z', 'department', 'Chưa đo', NULL)
+       RETURNING id`,
+    );
+    const [{ id: serviceId }]: { id: string }[] = await ds.query(
+      `INSERT INTO services (kind, hostname, name, unit_id) VALUES ('other', 'z.example.test', 'Z', $1)
+       RETURNING id`,
+      [unitId],
+    );
+    await ds.query(
+      `INSERT INTO checks (key, object_type, object_id, unit_id, kind, target, interval_seconds,
+         timeout_ms, origin) VALUES ('z:http', 'service', $1, $2, 'http', '{}', 60, 1000, 'default')`,
+      [serviceId, unitId],
+    );
+    const z = await buildComplianceReport(ds, {
+      ...PERIOD,
+      unitId,
+      generatedAt: GENERATED_AT,
+      rules: DEFAULT_COMPLIANCE_RULES,
+    });
+    expect(z.scorecard.units).toHaveLength(1);
+    expect(z.scorecard.units[0]).toMatchObject({ services: 1, score: null, subtreeScore: null });
+    expect(z.scorecard.units[0].components).toEqual({
+      ipv6: null,
+      dnssec: null,
+      availability: null,
+      incidents: null,
+    });
+    await ds.query(`DELETE FROM checks WHERE key = 'z:http'`);
+    await ds.query(`DELETE FROM services WHERE id = $1`, [serviceId]);
+    await ds.query(`DELETE FROM units WHERE id = $1`, [unitId]);
+  });
+
   it('is reproducible: same report and same CSV bytes twice', async () => {
     const again = await buildComplianceReport(ds, {
       ...PERIOD,

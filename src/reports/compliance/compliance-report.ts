@@ -601,7 +601,10 @@ function scoresOf(scope: Scope, s: PeriodSections, rules: ComplianceRules) {
       (sum, i) => sum + rules.incidents.penalties[String(i.severity) as '1' | '2' | '3' | '4'],
       0,
     );
-    const incidents = services > 0 ? Math.max(0, 100 - penalty) : null;
+    // Incidents alone do not make a score: a unit none of whose services was measured in the
+    // period is not scored (null), rather than a perfect 100 for having no incidents.
+    const measured = ipv6 !== null || dnssec !== null || availability !== null;
+    const incidents = services > 0 && measured ? Math.max(0, 100 - penalty) : null;
     const components = { ipv6, dnssec, availability, incidents };
     let weighted = 0;
     let weights = 0;
