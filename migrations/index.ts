@@ -5,6 +5,7 @@ import { CheckResults1764400003000 } from './1764400003000-check-results';
 import { Incidents1764500000000 } from './1764500000000-incidents';
 import { Notifications1764600000000 } from './1764600000000-notifications';
 import { ReportRuns1764700000000 } from './1764700000000-report-runs';
+import { AuditLog1764800000000 } from './1764800000000-audit-log';
 
 /** Every migration, oldest first. Listed explicitly so src/ and dist/ load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Incidents1764500000000,
   Notifications1764600000000,
   ReportRuns1764700000000,
+  AuditLog1764800000000,
 ];

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module';
 import { ConfigModule } from './config/config.module';
 import { NetwatchConfig } from './config/config.types';
 import { dataSourceOptions } from './database/data-source-options';
@@ -47,6 +48,7 @@ export class AppModule {
             logSql: config.database.logSql,
           }),
         ),
+        AuditModule,
         HealthModule,
         InventoryModule,
         MonitoringModule,
