@@ -6,6 +6,7 @@ import { Incidents1764500000000 } from './1764500000000-incidents';
 import { Notifications1764600000000 } from './1764600000000-notifications';
 import { ReportRuns1764700000000 } from './1764700000000-report-runs';
 import { AuditLog1764800000000 } from './1764800000000-audit-log';
+import { Auth1764900000000 } from './1764900000000-auth';
 
 /** Every migration, oldest first. Listed explicitly so src/ and dist/ load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Notifications1764600000000,
   ReportRuns1764700000000,
   AuditLog1764800000000,
+  Auth1764900000000,
 ];

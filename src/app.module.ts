@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { NetwatchConfig } from './config/config.types';
 import { dataSourceOptions } from './database/data-source-options';
@@ -49,6 +50,7 @@ export class AppModule {
           }),
         ),
         AuditModule,
+        AuthModule.forRoot(config.auth),
         HealthModule,
         InventoryModule,
         MonitoringModule,

@@ -7,6 +7,7 @@ import { NetwatchConfig } from './config/config.types';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations, withSetupLock } from './database/migrate';
 import { SecretBox } from './common/secret-box';
+import { AuthService } from './auth/auth.service';
 import { IncidentOpener } from './incidents/incident-opener';
 import { ExampleInventoryLoader } from './inventory/import/example-loader';
 import { MonitoringEngine } from './monitoring/engine';
@@ -74,6 +75,16 @@ export async function startService(
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
     if (options.loadExample ?? config.inventory.loadExampleOnEmpty) {
       await withSetupLock(dataSource, () => app!.get(ExampleInventoryLoader).loadIfEmpty());
+    }
+    if (options.listen) {
+      // First start: an admin with the configured password or a random one, printed once.
+      const admin = await withSetupLock(dataSource, () => app!.get(AuthService).bootstrapAdmin());
+      if (admin.generated)
+        logger.warn(
+          `first start: created user "admin" with password ${admin.password} — sign in and ` +
+            'change it (POST /api/auth/password); it is not shown again',
+        );
+      else if (admin.created) logger.log('first start: created user "admin" (configured password)');
     }
     configureApp(app, config);
     let url: string | undefined;

@@ -122,6 +122,8 @@ declare module 'net-snmp' {
     trapPort?: number;
     version?: 0 | 1 | 3;
     idBitsSize?: 16 | 32;
+    /** Interface-compatible with `node:dgram`: the session's socket comes from it. */
+    dgramModule?: { createSocket(type: 'udp4' | 'udp6'): dgram.Socket };
   }
 
   export type ErrorCallback = (error: Error | null) => void;

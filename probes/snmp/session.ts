@@ -1,4 +1,5 @@
 import { createCipheriv } from 'node:crypto';
+import { createSocket, Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import * as snmp from 'net-snmp';
 
@@ -246,6 +247,34 @@ export function familyOf(host: string): AddressFamily {
 }
 
 /**
+ * A UDP socket whose 'message' listeners cannot throw. net-snmp processes each answer in such a
+ * listener, and some well-formed but unexpected answers make it throw there (a v2c response
+ * with a Report PDU reads v3 security parameters that are not there): in a socket listener
+ * that is an uncaught exception, which would end the whole process. `onCrash` gets the error.
+ */
+function guardedSocket(type: 'udp4' | 'udp6', onCrash: (error: unknown) => void): Socket {
+  const socket = createSocket(type);
+  const on = socket.on.bind(socket) as (
+    event: string,
+    listener: (...args: unknown[]) => void,
+  ) => Socket;
+  socket.on = ((event: string, listener: (...args: unknown[]) => void) =>
+    on(
+      event,
+      event === 'message'
+        ? (...args: unknown[]) => {
+            try {
+              listener(...args);
+            } catch (err) {
+              onCrash(err);
+            }
+          }
+        : listener,
+    )) as Socket['on'];
+  return socket;
+}
+
+/**
  * Opens a session (a UDP socket). The caller must `close()` it on every path; `withSession`
  * does. Aborting the signal closes the session and fails pending requests with `aborted`.
  */
@@ -266,12 +295,14 @@ export function openSession(
     throw new TypeError(`SNMP retries must be a whole number >= 0, got ${retries}`);
   const signal = options.signal;
 
+  let onHandlerCrash: (error: unknown) => void = () => undefined;
   const netOptions: snmp.SessionOptions = {
     port,
     timeout: timeoutMs,
     retries,
     backoff: 1,
     transport: family === 6 ? 'udp6' : 'udp4',
+    dgramModule: { createSocket: (type) => guardedSocket(type, (err) => onHandlerCrash(err)) },
   };
   const session =
     credentials.version === 'v2c'
@@ -295,6 +326,15 @@ export function openSession(
     for (const fail of [...pending]) fail(aborted);
   };
   const onAbort = () => close();
+  // net-snmp unregistered the request before it threw: fail it, or it would wait forever.
+  onHandlerCrash = (err) => {
+    const message = err instanceof Error ? err.message : String(err);
+    const error = new SnmpError(
+      'protocol',
+      `the agent's answer could not be processed: ${message}`,
+    );
+    for (const fail of [...pending]) fail(error);
+  };
   if (signal?.aborted) close();
   else signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -5,6 +5,7 @@ import { NotFoundError } from '../common/errors';
 import { PagingDto } from '../common/paging.dto';
 import { strictValidationPipe } from '../common/validation';
 import { AuditService } from './audit.service';
+import { Access } from '../auth/permissions';
 
 export class AuditQueryDto extends PagingDto {
   @ApiPropertyOptional()
@@ -49,6 +50,7 @@ export class AuditQueryDto extends PagingDto {
 
 /** The audit log, read-only: there is no route that changes it. */
 @ApiTags('audit')
+@Access('audit')
 @Controller('api/audit-log')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}

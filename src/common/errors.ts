@@ -35,3 +35,18 @@ export class ConflictError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload_too_large';
 }
+
+/** No valid session or token (401). */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'unauthenticated';
+}
+
+/** Signed in, but the role or unit scope does not allow this (403). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}
+
+/** Too many attempts (login rate limit, lockout): 429. */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'too_many_requests';
+}

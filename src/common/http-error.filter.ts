@@ -20,6 +20,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   validation_failed: HttpStatus.BAD_REQUEST,
   conflict: HttpStatus.CONFLICT,
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /** body-parser errors carry a `type` and a `status`. */

@@ -18,3 +18,9 @@ export function runWithActor<T>(ctx: ActorContext, fn: () => T): T {
 export function currentActor(): ActorContext {
   return storage.getStore() ?? SYSTEM_ACTOR;
 }
+
+/** Names the signed-in actor for the rest of the request (no effect outside a request). */
+export function setActor(actor: string): void {
+  const store = storage.getStore();
+  if (store) store.actor = actor;
+}

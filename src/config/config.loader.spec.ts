@@ -61,7 +61,13 @@ describe('loadConfig', () => {
   it('loads config/default.yaml with its documented defaults when nothing is overridden', () => {
     const config = loadConfig({ env: {} });
     expect(config).toEqual({
-      server: { host: '0.0.0.0', port: 3000, bodyLimitBytes: 26214400 },
+      server: {
+        host: '0.0.0.0',
+        port: 3000,
+        bodyLimitBytes: 26214400,
+        corsOrigins: [],
+        hstsMaxAgeSeconds: 0,
+      },
       dataDir: './data',
       database: { url: '', embeddedPort: 0, poolSize: 10, logSql: false },
       secrets: { key: '' },
@@ -84,6 +90,7 @@ describe('loadConfig', () => {
         hourlyRetentionDays: 400,
         dailyRetentionYears: 5,
       },
+      auth: { adminPassword: '', sessionHours: 12, lockoutAttempts: 5, lockoutMinutes: 15 },
       reports: { schedulesFile: 'config/report-schedules.yaml' },
       organisation: { name: '', nameEn: '', managingBody: '', managingBodyEn: '' },
       incidents: {
@@ -105,6 +112,7 @@ describe('loadConfig', () => {
         unacknowledgedReminderMax: 3,
         reportReminderHours: 24,
         reminderScanSeconds: 60,
+        allowedTargets: [],
       },
     });
   });
@@ -113,7 +121,13 @@ describe('loadConfig', () => {
     const file = yamlFile(VALID_YAML);
     expect(loadConfig({ file, env: {} }).server.port).toBe(3100);
     const viaEnv = loadConfig({ env: { NETWATCH_CONFIG: file } });
-    expect(viaEnv.server).toEqual({ host: '127.0.0.1', port: 3100, bodyLimitBytes: 1048576 });
+    expect(viaEnv.server).toEqual({
+      host: '127.0.0.1',
+      port: 3100,
+      bodyLimitBytes: 1048576,
+      corsOrigins: [],
+      hstsMaxAgeSeconds: 0,
+    });
     expect(viaEnv.log.level).toBe('warn');
   });
 
@@ -125,6 +139,9 @@ describe('loadConfig', () => {
         HOST: '::1',
         PORT: '8080',
         NETWATCH_BODY_LIMIT_BYTES: '4096',
+        NETWATCH_CORS_ORIGINS:
+          'https://noc.stttt.example, http://[::1]:8080,HTTPS://Ops.Example:443',
+        NETWATCH_HSTS_MAX_AGE: '31536000',
         NETWATCH_DATA_DIR: '/srv/netwatch',
         DATABASE_URL: 'postgresql://netwatch@127.0.0.1:5432/netwatch',
         NETWATCH_PG_PORT: '54329',
@@ -146,6 +163,10 @@ describe('loadConfig', () => {
         NETWATCH_RAW_RETENTION_DAYS: '7',
         NETWATCH_HOURLY_RETENTION_DAYS: '60',
         NETWATCH_DAILY_RETENTION_YEARS: '2',
+        NETWATCH_ADMIN_PASSWORD: 'a-long-admin-password',
+        NETWATCH_SESSION_HOURS: '8',
+        NETWATCH_LOCKOUT_ATTEMPTS: '3',
+        NETWATCH_LOCKOUT_MINUTES: '30',
         NETWATCH_REPORT_SCHEDULES: '/srv/schedules.yaml',
         NETWATCH_ORG_NAME: 'Sở Khoa học và Công nghệ tỉnh Lâm Đồng',
         NETWATCH_ORG_NAME_EN: 'Department of Science and Technology',
@@ -167,10 +188,18 @@ describe('loadConfig', () => {
         NETWATCH_REMIND_UNACKNOWLEDGED_MAX: '2',
         NETWATCH_REMIND_REPORT_HOURS: '12',
         NETWATCH_REMINDER_SCAN_SECONDS: '30',
+        NETWATCH_OUTBOUND_ALLOW: '169.254.10.0/24, [::1]:5432,db.internal:5432',
       },
     });
     expect(config).toEqual({
-      server: { host: '::1', port: 8080, bodyLimitBytes: 4096 },
+      server: {
+        host: '::1',
+        port: 8080,
+        bodyLimitBytes: 4096,
+        // As browsers send Origin: lower-case, default port left out.
+        corsOrigins: ['https://noc.stttt.example', 'http://[::1]:8080', 'https://ops.example'],
+        hstsMaxAgeSeconds: 31536000,
+      },
       dataDir: '/srv/netwatch',
       database: {
         url: 'postgresql://netwatch@127.0.0.1:5432/netwatch',
@@ -198,6 +227,12 @@ describe('loadConfig', () => {
         hourlyRetentionDays: 60,
         dailyRetentionYears: 2,
       },
+      auth: {
+        adminPassword: 'a-long-admin-password',
+        sessionHours: 8,
+        lockoutAttempts: 3,
+        lockoutMinutes: 30,
+      },
       reports: { schedulesFile: '/srv/schedules.yaml' },
       organisation: {
         name: 'Sở Khoa học và Công nghệ tỉnh Lâm Đồng',
@@ -224,10 +259,11 @@ describe('loadConfig', () => {
         unacknowledgedReminderMax: 2,
         reportReminderHours: 12,
         reminderScanSeconds: 30,
+        allowedTargets: ['169.254.10.0/24', '[::1]:5432', 'db.internal:5432'],
       },
     });
     // Every setting in the table was exercised above.
-    expect(SETTINGS).toHaveLength(45);
+    expect(SETTINGS).toHaveLength(52);
   });
 
   it('refuses severities outside 1-4 and a list where a number belongs', () => {
@@ -370,6 +406,50 @@ describe('loadConfig', () => {
     expect(
       problemsOf(() => loadConfig({ env: { NETWATCH_PROBE_SCOPE: '127.0.0.0/8,nonsense' } })),
     ).toEqual([expect.stringContaining('monitoring.probeScope')]);
+  });
+
+  it.each([
+    'https://noc.example.gov.vn/',
+    'https://noc.example.gov.vn/app',
+    'noc.example.gov.vn',
+    '*',
+    'ftp://noc.example.gov.vn',
+    'https://user@noc.example.gov.vn',
+    'https://noc.example.gov.vn?x=1',
+    'null',
+  ])('refuses CORS origin %s naming server.corsOrigins', (value) => {
+    const problems = problemsOf(() =>
+      loadConfig({ env: { NETWATCH_CORS_ORIGINS: `https://ok.example.gov.vn,${value}` } }),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('server.corsOrigins');
+    expect(problems[0]).toContain('NETWATCH_CORS_ORIGINS');
+    expect(problems[0]).toContain(JSON.stringify(value));
+    expect(problems[0]).toContain('scheme://host[:port]');
+  });
+
+  it('refuses CORS origins given in YAML naming the file', () => {
+    const file = yamlFile('server:\n  corsOrigins: [https://a.example/path]\n');
+    const problems = problemsOf(() => loadConfig({ file, env: {} }));
+    expect(problems).toEqual([expect.stringContaining('server.corsOrigins')]);
+    expect(problems[0]).toContain(file);
+  });
+
+  it.each([
+    '10.0.0.0/33',
+    'db.internal',
+    'db.internal:0',
+    '[db.internal]:5432',
+    'not a target',
+    '1.2.3.4:99999',
+  ])('refuses outbound allow-list entry %s naming notifications.allowedTargets', (value) => {
+    const problems = problemsOf(() =>
+      loadConfig({ env: { NETWATCH_OUTBOUND_ALLOW: `127.0.0.1:5432,${value}` } }),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('notifications.allowedTargets');
+    expect(problems[0]).toContain('NETWATCH_OUTBOUND_ALLOW');
+    expect(problems[0]).toContain(JSON.stringify(value));
   });
 
   it('reports every problem at once', () => {

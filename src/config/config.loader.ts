@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { scopeAllowList } from '../monitoring/checks/scope';
+import { parseAllowList } from '../common/outbound-guard';
 import { projectRoot } from '../common/project-root';
 import { LogLevelName, NetwatchConfig } from './config.types';
 
@@ -23,7 +24,9 @@ type Kind =
   | 'logLevel'
   | 'url'
   | 'severityList'
-  | 'stringList';
+  | 'stringList'
+  | 'originList'
+  | 'outboundAllowList';
 
 interface Setting {
   path: string;
@@ -36,6 +39,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'server.host', env: 'HOST', kind: 'string' },
   { path: 'server.port', env: 'PORT', kind: 'port' },
   { path: 'server.bodyLimitBytes', env: 'NETWATCH_BODY_LIMIT_BYTES', kind: 'positiveInt' },
+  { path: 'server.corsOrigins', env: 'NETWATCH_CORS_ORIGINS', kind: 'originList' },
+  { path: 'server.hstsMaxAgeSeconds', env: 'NETWATCH_HSTS_MAX_AGE', kind: 'nonNegativeInt' },
   { path: 'dataDir', env: 'NETWATCH_DATA_DIR', kind: 'string' },
   { path: 'database.url', env: 'DATABASE_URL', kind: 'url' },
   { path: 'database.embeddedPort', env: 'NETWATCH_PG_PORT', kind: 'portOrZero' },
@@ -69,6 +74,10 @@ export const SETTINGS: readonly Setting[] = [
     env: 'NETWATCH_DAILY_RETENTION_YEARS',
     kind: 'positiveInt',
   },
+  { path: 'auth.adminPassword', env: 'NETWATCH_ADMIN_PASSWORD', kind: 'string' },
+  { path: 'auth.sessionHours', env: 'NETWATCH_SESSION_HOURS', kind: 'positiveInt' },
+  { path: 'auth.lockoutAttempts', env: 'NETWATCH_LOCKOUT_ATTEMPTS', kind: 'positiveInt' },
+  { path: 'auth.lockoutMinutes', env: 'NETWATCH_LOCKOUT_MINUTES', kind: 'positiveInt' },
   { path: 'reports.schedulesFile', env: 'NETWATCH_REPORT_SCHEDULES', kind: 'string' },
   { path: 'organisation.name', env: 'NETWATCH_ORG_NAME', kind: 'string' },
   { path: 'organisation.nameEn', env: 'NETWATCH_ORG_NAME_EN', kind: 'string' },
@@ -134,6 +143,11 @@ export const SETTINGS: readonly Setting[] = [
     env: 'NETWATCH_REMINDER_SCAN_SECONDS',
     kind: 'positiveInt',
   },
+  {
+    path: 'notifications.allowedTargets',
+    env: 'NETWATCH_OUTBOUND_ALLOW',
+    kind: 'outboundAllowList',
+  },
 ];
 
 const LOG_LEVELS: readonly LogLevelName[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -180,6 +194,8 @@ function coerce(kind: Kind, raw: unknown): { value?: unknown; problem?: string }
       if (text === 'false' || text === '0') return { value: false };
       return { problem: 'must be true or false' };
     case 'severityList':
+    case 'originList':
+    case 'outboundAllowList':
     case 'stringList': {
       const items = Array.isArray(text)
         ? text.map((v) => String(v).trim())
@@ -191,6 +207,23 @@ function coerce(kind: Kind, raw: unknown): { value?: unknown; problem?: string }
       if (!items) return { problem: 'must be a list or a comma-separated string' };
       const list = items.filter((v) => v !== '');
       if (kind === 'stringList') return { value: list };
+      if (kind === 'originList') {
+        const origins = list.map(origin);
+        const bad = list.find((_, i) => origins[i] === null);
+        return bad === undefined
+          ? { value: [...new Set(origins)] }
+          : {
+              problem: `${JSON.stringify(bad)} is not an origin: write scheme://host[:port] (http or https, no path, no trailing slash)`,
+            };
+      }
+      if (kind === 'outboundAllowList') {
+        try {
+          parseAllowList(list);
+          return { value: list };
+        } catch (err) {
+          return { problem: (err as Error).message };
+        }
+      }
       if (list.some((v) => !/^[1-4]$/.test(v)))
         return { problem: 'must be severities from 1 to 4, e.g. 3,4' };
       return { value: [...new Set(list.map(Number))].sort() };
@@ -214,6 +247,17 @@ function coerce(kind: Kind, raw: unknown): { value?: unknown; problem?: string }
       }
       return { value: n };
     }
+  }
+}
+
+/** `https://noc.example.gov.vn[:8443]` as a browser sends it in Origin, or null. */
+function origin(text: string): string | null {
+  if (!/^https?:\/\/[^/?#@\s]+$/i.test(text)) return null;
+  try {
+    const url = new URL(text);
+    return url.origin === 'null' ? null : url.origin;
+  } catch {
+    return null;
   }
 }
 

@@ -1,7 +1,15 @@
 export type LogLevelName = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
 export interface NetwatchConfig {
-  server: { host: string; port: number; bodyLimitBytes: number };
+  server: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    /** Origins (scheme://host[:port]) browsers may call the API from; empty: none. */
+    corsOrigins: string[];
+    /** Strict-Transport-Security max-age; 0: no HSTS header (set it when TLS is in front). */
+    hstsMaxAgeSeconds: number;
+  };
   dataDir: string;
   database: { url: string; embeddedPort: number; poolSize: number; logSql: boolean };
   secrets: { key: string };
@@ -23,6 +31,13 @@ export interface NetwatchConfig {
     rawRetentionDays: number;
     hourlyRetentionDays: number;
     dailyRetentionYears: number;
+  };
+  auth: {
+    /** The first admin's password; empty: a random one printed once at first start. */
+    adminPassword: string;
+    sessionHours: number;
+    lockoutAttempts: number;
+    lockoutMinutes: number;
   };
   reports: {
     /** Report schedules (relative to the project folder); config/report-schedules.yaml. */
@@ -54,6 +69,11 @@ export interface NetwatchConfig {
     unacknowledgedReminderMax: number;
     reportReminderHours: number;
     reminderScanSeconds: number;
+    /**
+     * Targets the outbound rule lets through although they are metadata, link-local or the
+     * service's own database: CIDRs and host:port entries.
+     */
+    allowedTargets: string[];
   };
 }
 

@@ -3,12 +3,14 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { EngineMetrics } from '../monitoring/metrics';
+import { Public } from '../auth/permissions';
 
 /**
  * Liveness and database readiness in one answer: 200 when the database answers within two
  * seconds, 503 otherwise. Hand-written: one query does not need @nestjs/terminus.
  */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   private readonly startedAt = Date.now();

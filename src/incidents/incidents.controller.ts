@@ -15,10 +15,12 @@ import {
   UpdateIncidentDto,
 } from './incident.dto';
 import { IncidentsService } from './incidents.service';
+import { Access } from '../auth/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('incidents')
+@Access('incidents')
 @Controller('api/incidents')
 export class IncidentsController {
   constructor(

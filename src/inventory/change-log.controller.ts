@@ -3,10 +3,12 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ValidationError } from '../common/errors';
 import { ChangeLogEntry } from './entities';
+import { Access } from '../auth/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('change-log')
+@Access('inventory')
 @Controller('api/change-log')
 export class ChangeLogController {
   constructor(private readonly dataSource: DataSource) {}

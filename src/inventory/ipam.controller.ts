@@ -7,9 +7,11 @@ import { CrudRegistry } from './crud/crud.registry';
 import { Page } from './crud/crud.service';
 import { IpAddress, Prefix } from './entities';
 import { ipAddressResource, prefixResource } from './resources';
+import { Access } from '../auth/permissions';
 
 /** Containment questions answered by PostgreSQL's inet operators on GiST indexes. */
 @ApiTags('ipam')
+@Access('inventory')
 @Controller('api')
 export class IpamController {
   constructor(

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ValidationError } from '../common/errors';
 import { CrudRegistry } from './crud/crud.registry';
 import { unitResource } from './resources';
+import { Access } from '../auth/permissions';
 
 export interface UnitTreeNode {
   id: string;
@@ -15,6 +16,7 @@ export interface UnitTreeNode {
 }
 
 @ApiTags('units')
+@Access('inventory')
 @Controller('api/units')
 export class UnitTreeController {
   constructor(

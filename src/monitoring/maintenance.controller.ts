@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@n
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { NotFoundError, ValidationError } from '../common/errors';
+import { fieldsWithNul } from '../common/validation';
 import { CrudRegistry } from '../inventory/crud/crud.registry';
 import { unitResource } from '../inventory/resources';
 import {
@@ -11,6 +12,7 @@ import {
   validateMaintenanceWindow,
 } from './state/maintenance';
 import { insertMaintenanceWindow, loadMaintenanceWindows } from './state/maintenance-store';
+import { Access } from '../auth/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,6 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * and their state is recorded, but nothing alerts. The engine reloads them at each sync.
  */
 @ApiTags('maintenance')
+@Access('monitoring')
 @Controller('api/maintenance-windows')
 export class MaintenanceController {
   constructor(
@@ -70,6 +73,9 @@ export class MaintenanceController {
       new ValidationError('invalid maintenance window', [{ field, message }]);
     if (!body || typeof body !== 'object') throw bad('(body)', 'the body must be a JSON object');
     const b = body as Record<string, unknown>;
+    const withNul = fieldsWithNul(b);
+    if (withNul.length)
+      throw bad(withNul[0], `${withNul[0]} must not contain the character U+0000`);
     const known = new Set(['name', 'target', 'schedule']);
     for (const key of Object.keys(b))
       if (!known.has(key)) throw bad(key, `${key} is not a known field`);
@@ -104,9 +110,14 @@ export class MaintenanceController {
       throw bad('target.kind', 'target.kind must be object or unit_subtree');
     }
     let schedule: MaintenanceWindow['schedule'];
+    // Objects are not converted: String()/Number() of one such as {"toString": 1} throws (a
+    // 500), and of any other gives nonsense; '' and NaN are refused by the validation below.
+    const isObject = (v: unknown) => v !== null && typeof v === 'object';
+    const text = (v: unknown) => (isObject(v) ? '' : String(v ?? ''));
+    const number = (v: unknown) => (isObject(v) ? Number.NaN : Number(v));
     if (s.kind === 'one_off') {
-      const startsAt = new Date(String(s.startsAt));
-      const endsAt = new Date(String(s.endsAt));
+      const startsAt = new Date(text(s.startsAt));
+      const endsAt = new Date(text(s.endsAt));
       if (Number.isNaN(startsAt.getTime()))
         throw bad('schedule.startsAt', 'schedule.startsAt must be an ISO 8601 time');
       if (Number.isNaN(endsAt.getTime()))
@@ -115,10 +126,10 @@ export class MaintenanceController {
     } else if (s.kind === 'recurring') {
       schedule = {
         kind: 'recurring',
-        daysOfWeek: Array.isArray(s.daysOfWeek) ? s.daysOfWeek.map(Number) : [],
-        startTime: String(s.startTime ?? ''),
-        durationMinutes: Number(s.durationMinutes),
-        timezone: String(s.timezone ?? 'Asia/Ho_Chi_Minh'),
+        daysOfWeek: Array.isArray(s.daysOfWeek) ? s.daysOfWeek.map(number) : [],
+        startTime: text(s.startTime),
+        durationMinutes: number(s.durationMinutes),
+        timezone: text(s.timezone ?? 'Asia/Ho_Chi_Minh'),
       };
     } else {
       throw bad('schedule.kind', 'schedule.kind must be one_off or recurring');

@@ -8,6 +8,7 @@ import { unitSubtreeSql } from '../inventory/crud/unit-subtree';
 import { unitResource } from '../inventory/resources';
 import { EngineMetrics } from './metrics';
 import { RollupQuery } from './results/rollup-query';
+import { Access, Public } from '../auth/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RANGES: Record<string, number> = {
@@ -89,6 +90,7 @@ const SELECT_STATUS = `SELECT c.id, c.key, c.kind, c.family, c.object_type, c.ob
  * rolled up over a unit subtree (one query each); uptime, downtime and latency from rollups.
  */
 @ApiTags('status')
+@Access('monitoring')
 @Controller()
 export class StatusController {
   private readonly rollups: RollupQuery;
@@ -329,7 +331,8 @@ export class StatusController {
   }
 
   @Get('metrics')
-  @ApiOperation({ summary: 'Prometheus metrics' })
+  @Public()
+  @ApiOperation({ summary: 'Prometheus metrics (no sign-in: counts only, for scrapers)' })
   async prometheus(@Res({ passthrough: true }) res: Response): Promise<string> {
     res.type(this.metrics.registry.contentType);
     return this.metrics.registry.metrics();

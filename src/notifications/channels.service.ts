@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { OutboundGuard } from '../common/outbound-guard';
 import { SecretBox } from '../common/secret-box';
 import { driverFor } from './channels';
-import type { ChannelKind } from './notification.types';
+import type { ChannelDriver, ChannelKind, SendContext } from './notification.types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PG_UNIQUE_VIOLATION = '23505';
@@ -57,7 +58,13 @@ export class ChannelsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
+    private readonly guard: OutboundGuard,
   ) {}
+
+  /** What a driver's send needs from the service: the outbound rule. */
+  get sendContext(): SendContext {
+    return { guard: this.guard };
+  }
 
   async list(): Promise<Channel[]> {
     const rows: ChannelRow[] = await this.dataSource.query(
@@ -74,6 +81,7 @@ export class ChannelsService {
     const driver = driverFor(input.kind);
     const config = driver.parseConfig(input.config ?? {});
     const secret = input.secret ? driver.parseSecret(input.secret) : null;
+    await this.checkTargets(driver, config);
     const rows: ChannelRow[] = await this.write(() =>
       this.dataSource.query(
         `INSERT INTO notification_channels (name, kind, enabled, config, secret)
@@ -102,6 +110,7 @@ export class ChannelsService {
     let secret = row.secret;
     if (input.secret === null) secret = null;
     else if (input.secret) secret = this.box.seal(JSON.stringify(driver.parseSecret(input.secret)));
+    if (input.config) await this.checkTargets(driver, config);
     const rows: ChannelRow[] = await this.write(() =>
       this.dataSource.query(
         `WITH u AS (UPDATE notification_channels SET name = $2, enabled = $3, config = $4,
@@ -130,6 +139,28 @@ export class ChannelsService {
       config: driver.parseConfig(row.config),
       secret: driver.parseSecret(row.secret ? JSON.parse(this.box.open(row.secret)) : {}),
     };
+  }
+
+  /**
+   * The outbound rule on every target of a config about to be stored: a refused one is a
+   * ValidationError naming its field (`config.url`, `config.apiBase`, `config.host`). A name
+   * that does not resolve yet is accepted; every send judges the target again.
+   */
+  private async checkTargets(driver: ChannelDriver, config: unknown): Promise<void> {
+    const problems: { field: string; message: string }[] = [];
+    for (const target of driver.targets(config)) {
+      const verdict = await this.guard.check(target.host, target.port);
+      if (verdict.kind === 'refused')
+        problems.push({
+          field: target.field,
+          message: `${verdict.reason}: not allowed as a target (outbound rule); an administrator can allow it with notifications.allowedTargets (NETWATCH_OUTBOUND_ALLOW)`,
+        });
+    }
+    if (problems.length)
+      throw new ValidationError(
+        `invalid ${driver.kind} channel config: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+        problems,
+      );
   }
 
   private async row(id: string): Promise<ChannelRow> {

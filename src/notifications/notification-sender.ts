@@ -216,6 +216,7 @@ export class NotificationSender implements OnModuleDestroy {
         channel.config,
         channel.secret,
         this.abort.signal,
+        this.channels.sendContext,
       );
     } catch (err) {
       // Drivers report delivery problems as results; a throw is a bug, retried like one.

@@ -1,3 +1,5 @@
+import type { OutboundGuard } from '../common/outbound-guard';
+
 /**
  * What the outbox hands to a channel: one message about one incident event, or a digest of
  * several (storm control). Framework-free; channels and templates depend only on this file.
@@ -87,6 +89,24 @@ export interface DeliveryResult {
   retryable: boolean;
 }
 
+/** What a send needs besides the message and the channel: the service's outbound rule. */
+export interface SendContext {
+  /**
+   * Judges every target before a connection (metadata, link-local, the service's database).
+   * Absent: the default rule, which does not know the database; the service always passes its
+   * own.
+   */
+  guard?: OutboundGuard;
+}
+
+/** Where a channel connects to, with the config field that names it (for save-time checks). */
+export interface ChannelTarget {
+  /** `config.url`, `config.apiBase`, `config.host`. */
+  field: string;
+  host: string;
+  port: number;
+}
+
 /**
  * A channel kind. `config` is the channel's non-secret settings, `secret` its secrets (stored
  * encrypted, never returned by the API); both are validated by `parseConfig`/`parseSecret`
@@ -98,11 +118,17 @@ export interface ChannelDriver<C = unknown, S = unknown> {
   parseConfig(input: unknown): C;
   /** Validates secrets; throws a ValidationError naming `secret.<field>`. */
   parseSecret(input: unknown): S;
-  /** Sends one message; never throws for delivery problems (returns them). */
+  /** Where the channel connects to, judged by the outbound rule before a config is stored. */
+  targets(config: C): ChannelTarget[];
+  /**
+   * Sends one message; never throws for delivery problems (returns them). A target the outbound
+   * rule refuses is a non-retryable failure.
+   */
   send(
     message: NotificationMessage,
     config: C,
     secret: S,
     signal: AbortSignal,
+    context?: SendContext,
   ): Promise<DeliveryResult>;
 }

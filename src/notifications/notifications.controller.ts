@@ -15,8 +15,10 @@ import {
 import type { DeliveryResult, NotificationMessage } from './notification.types';
 import { OutboxService } from './outbox.service';
 import { RoutesService } from './routes.service';
+import { Access } from '../auth/permissions';
 
 @ApiTags('notifications')
+@Access('notifications')
 @Controller('api/notification-channels')
 export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}
@@ -96,11 +98,13 @@ export class ChannelsController {
       channel.config,
       channel.secret,
       AbortSignal.timeout(60_000),
+      this.channels.sendContext,
     );
   }
 }
 
 @ApiTags('notifications')
+@Access('notifications')
 @Controller('api/notification-routes')
 export class RoutesController {
   constructor(private readonly routes: RoutesService) {}
@@ -145,6 +149,7 @@ export class RoutesController {
 }
 
 @ApiTags('notifications')
+@Access('notifications')
 @Controller('api/notifications/outbox')
 export class OutboxController {
   constructor(private readonly outbox: OutboxService) {}

@@ -1,4 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboundGuard } from '../common/outbound-guard';
+import { NETWATCH_CONFIG, NetwatchConfig } from '../config/config.types';
 import { MonitoringModule } from '../monitoring/monitoring.module';
 import { ChannelsService } from './channels.service';
 import { NotificationSender } from './notification-sender';
@@ -33,6 +36,21 @@ export class OutboxModule {
 }
 
 /**
+ * The outbound rule for channel targets: the configured exceptions, and the database this
+ * process really uses (the configured DATABASE_URL or the embedded cluster's URL, as TypeORM
+ * was given it).
+ */
+const outboundGuardProvider = {
+  provide: OutboundGuard,
+  inject: [NETWATCH_CONFIG, DataSource],
+  useFactory: (config: NetwatchConfig, dataSource: DataSource) =>
+    OutboundGuard.fromSettings(config.notifications.allowedTargets ?? [], [
+      config.database.url,
+      (dataSource.options as { url?: string }).url,
+    ]),
+};
+
+/**
  * Channels, routes and the outbox API; the sender and the reminder scanner (started by the
  * service when it listens). Needs `OutboxModule` and the SecretBox of ConfigModule; counts
  * deliveries in the engine's metrics (/metrics).
@@ -40,7 +58,14 @@ export class OutboxModule {
 @Module({
   imports: [MonitoringModule],
   controllers: [ChannelsController, RoutesController, OutboxController],
-  providers: [ChannelsService, RoutesService, OutboxService, NotificationSender, ReminderScanner],
+  providers: [
+    outboundGuardProvider,
+    ChannelsService,
+    RoutesService,
+    OutboxService,
+    NotificationSender,
+    ReminderScanner,
+  ],
   exports: [ChannelsService, RoutesService, OutboxService, NotificationSender, ReminderScanner],
 })
 export class NotificationsModule {}

@@ -13,6 +13,7 @@ import {
   IncidentReportSettings,
 } from '../incidents/report/incident-report.settings';
 import { ComplianceReportQueryDto } from './reports.dto';
+import { Access } from '../auth/permissions';
 
 export const COMPLIANCE_RULES = Symbol('COMPLIANCE_RULES');
 /** The clock of the reports (tests set it). */
@@ -26,6 +27,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * report settings' organisation names when that provider is available, else their defaults.
  */
 @ApiTags('reports')
+@Access('reports')
 @Controller('api/reports')
 export class ReportsController {
   constructor(

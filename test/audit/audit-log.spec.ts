@@ -10,7 +10,7 @@ let audit: AuditService;
 
 beforeAll(async () => {
   t = await startTestApp({ NETWATCH_MONITORING: 'false' });
-  api = t.app.getHttpServer() as App;
+  api = t.http;
   audit = t.app.get(AuditService);
 });
 
@@ -53,7 +53,8 @@ describe('audit log', () => {
       outcome: 'ok',
       requestId: 'audit-test-2',
     });
-    expect(ok.actor).toMatch(/^api:/);
+    // The signed-in principal, not just an address.
+    expect(ok.actor).toMatch(/^token:tests \(test-admin-/);
     expect(ok.sourceAddress).toBeTruthy();
     // The query string is never stored (it could carry a secret).
     expect(refused).toMatchObject({ path: '/api/units', status: 400, outcome: 'refused' });

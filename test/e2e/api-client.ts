@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { INestApplication } from '@nestjs/common';
 import request, { Response } from 'supertest';
 import { App } from 'supertest/types';
 
@@ -58,11 +57,8 @@ export function queryString(query: Query): string {
 }
 
 export class ApiClient {
-  constructor(private readonly app: INestApplication) {}
-
-  private get server(): App {
-    return this.app.getHttpServer() as App;
-  }
+  /** `server`: the app's handler for supertest, signed (TestApp.http). */
+  constructor(private readonly server: App) {}
 
   /** One request; never throws on an HTTP error status. */
   async send(

@@ -10,6 +10,7 @@ import { freePort } from '../../src/database/embedded-postgres';
 import { verifyWebhookSignature } from '../../src/notifications/channels';
 import { a, zone } from '../probes/ipv6/servers';
 import { listen, type Running } from '../probes/http/servers';
+import { E2E_ADMIN_PASSWORD, login } from '../support/auth';
 import { createTestDatabase } from '../support/database';
 import { RunningServer, start as startDns } from '../support/dns/authoritative-server';
 
@@ -128,6 +129,7 @@ describe('running service: probe failure → incident → notifications → reco
         NETWATCH_SYNC_SECONDS: '1',
         NETWATCH_NOTIFY_POLL_MS: '200',
         NETWATCH_PUBLIC_URL: 'https://netwatch.example.test',
+        NETWATCH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
         PORT: String(port),
         HOST: '127.0.0.1',
       },
@@ -135,10 +137,14 @@ describe('running service: probe failure → incident → notifications → reco
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    let token = '';
     const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const res = await fetch(`${base}${path}`, {
         method,
-        headers: body ? { 'content-type': 'application/json' } : {},
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
@@ -156,6 +162,7 @@ describe('running service: probe failure → incident → notifications → reco
       throw new Error(`timed out waiting for ${what}\n${output.slice(-3000)}`);
     };
     await until('health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined));
+    token = await login(base, 'admin', E2E_ADMIN_PASSWORD);
 
     const channel = await api<{ id: string }>('POST', '/api/notification-channels', {
       name: 'Nhóm ứng cứu (webhook)',

@@ -35,7 +35,7 @@ let api: ApiClient;
 
 beforeAll(async () => {
   t = await startTestApp();
-  api = new ApiClient(t.app);
+  api = new ApiClient(t.http);
 });
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/database/embedded-postgres';
+import { E2E_ADMIN_PASSWORD, login } from '../support/auth';
 import { createTestDatabase } from '../support/database';
 import { parsePdf } from '../support/pdf';
 
@@ -56,6 +57,7 @@ describe('running service: scheduled monthly compliance report', () => {
         NETWATCH_PROBE_SCOPE: '127.0.0.0/8,::1/128',
         NETWATCH_RESOLVER: '198.51.100.53',
         NETWATCH_REPORT_SCHEDULES: join(dir, 'schedules.yaml'),
+        NETWATCH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
         PORT: String(port),
         HOST: '127.0.0.1',
       },
@@ -70,10 +72,14 @@ describe('running service: scheduled monthly compliance report', () => {
       files: { name: string; format: string; lang: string; sha256: string }[];
     };
     let run: Run | undefined;
+    let token = '';
+    const fetch = (url: string) =>
+      globalThis.fetch(url, { headers: { authorization: `Bearer ${token}` } });
     const deadline = Date.now() + 90_000;
     while (!run && Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`service exited:\n${output}`);
       try {
+        token ||= await login(base, 'admin', E2E_ADMIN_PASSWORD);
         const list = (await (await fetch(`${base}/api/reports/runs?schedule=monthly`)).json()) as {
           items: { id: string; status: string }[];
         };

@@ -9,7 +9,7 @@ describe('service smoke', () => {
   afterAll(async () => t.close());
 
   it('reports health with the database up', async () => {
-    const res = await request(t.app.getHttpServer()).get('/health').expect(200);
+    const res = await request(t.http).get('/health').expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.checks.database.status).toBe('up');
   });

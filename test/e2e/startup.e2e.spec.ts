@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/database/embedded-postgres';
+import { login } from '../support/auth';
 
 /**
  * The zero-setup path a new user takes: the built service with no DATABASE_URL starts its own
@@ -73,19 +74,28 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
     }
     expect(health.status).toBe('ok');
 
+    // No default credentials: the first start printed a random admin password, once.
+    const printed = /created user "admin" with password (\S+)/.exec(output);
+    expect(printed).not.toBeNull();
+    const anonymous = await fetch(`http://127.0.0.1:${port}/api/units`);
+    expect(anonymous.status).toBe(401);
+    const token = await login(`http://127.0.0.1:${port}`, 'admin', printed![1]);
+    const authed = (url: string) =>
+      globalThis.fetch(url, { headers: { authorization: `Bearer ${token}` } });
+
     const units = (await (
-      await fetch(`http://127.0.0.1:${port}/api/units?q=bao%20loc&kind=district`)
+      await authed(`http://127.0.0.1:${port}/api/units?q=bao%20loc&kind=district`)
     ).json()) as {
       items: { code: string; name: string }[];
     };
     expect(units.items.map((u) => u.name)).toContain('Thành phố Bảo Lộc');
     const services = (await (
-      await fetch(`http://127.0.0.1:${port}/api/services?q=www.lamdong.gov.vn`)
+      await authed(`http://127.0.0.1:${port}/api/services?q=www.lamdong.gov.vn`)
     ).json()) as {
       total: number;
     };
     expect(services.total).toBeGreaterThan(0);
-    const docs = await fetch(`http://127.0.0.1:${port}/api/docs-json`);
+    const docs = await authed(`http://127.0.0.1:${port}/api/docs-json`);
     expect(docs.status).toBe(200);
 
     // The engine monitors the example inventory: checks derived, this instance the scheduler.
@@ -97,10 +107,10 @@ describe('npm start (built service, embedded PostgreSQL)', () => {
       i++
     ) {
       await new Promise((r) => setTimeout(r, 250));
-      summary = (await (await fetch(`http://127.0.0.1:${port}/api/status/summary`)).json()) as {
+      summary = (await (await authed(`http://127.0.0.1:${port}/api/status/summary`)).json()) as {
         total: number;
       };
-      metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      metrics = await (await authed(`http://127.0.0.1:${port}/metrics`)).text();
     }
     expect(summary.total).toBeGreaterThan(200);
     expect(metrics).toMatch(/netwatch_scheduler_leader 1/);

@@ -1,5 +1,4 @@
 import request from 'supertest';
-import { App } from 'supertest/types';
 import { startTestApp, TestApp } from '../support/app';
 
 /** The organisation named in incident reports comes from the configuration. */
@@ -19,7 +18,7 @@ describe('incident report organisation from the configuration', () => {
   });
 
   it('uses the configured names, and the default managing body where none is set', async () => {
-    const http = t.app.getHttpServer() as App;
+    const http = t.http;
     const inc = await request(http)
       .post('/api/incidents')
       .send({ title: 'Thư rác giả mạo', severity: 3, category: 'security_event' })

@@ -108,7 +108,7 @@ function summaryOf(
 }
 
 function server(t: TestApp): App {
-  return t.app.getHttpServer() as App;
+  return t.http;
 }
 
 async function postImport(t: TestApp, files: ImportFile[], dryRun?: boolean): Promise<Response> {

@@ -23,7 +23,7 @@ describe('external PostgreSQL (DATABASE_URL)', () => {
   });
 
   it('serves the example province with subtree filters and IP containment', async () => {
-    const server = t.app.getHttpServer();
+    const server = t.http;
     const province = await request(server).get('/api/units/LD/tree').expect(200);
     expect(province.body.children.length).toBeGreaterThanOrEqual(30);
     const all = await request(server).get('/api/units?limit=1').expect(200);
@@ -35,7 +35,7 @@ describe('external PostgreSQL (DATABASE_URL)', () => {
   });
 
   it('re-imports its own export without a change', async () => {
-    const server = t.app.getHttpServer();
+    const server = t.http;
     const exported = await request(server).get('/api/inventory/export?format=yaml').expect(200);
     const report = await request(server)
       .post('/api/inventory/import')

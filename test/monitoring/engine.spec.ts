@@ -36,7 +36,7 @@ describe('monitoring engine', () => {
     });
     t = await startTestApp();
     ds = t.app.get(DataSource);
-    const server = t.app.getHttpServer();
+    const server = t.http;
     const unit = await request(server)
       .post('/api/units')
       .send({ code: 'ENG', kind: 'province', name: 'Tỉnh Thử' })
@@ -142,14 +142,14 @@ describe('monitoring engine', () => {
 
   it("opens one incident per failing check from the engine's transitions", async () => {
     await t.app.get(IncidentOpener).onModuleDestroy(); // waits for queued events
-    const res = await request(t.app.getHttpServer()).get('/api/incidents?status=open').expect(200);
+    const res = await request(t.http).get('/api/incidents?status=open').expect(200);
     const items = res.body.items as { origin: string; category: string; title: string }[];
     expect(items).toHaveLength(2);
     expect(items.every((i) => i.origin === 'probe' && i.category === 'outage')).toBe(true);
   });
 
   it('answers the status API: summary, checks, one check with uptime, its results and rollup uptime', async () => {
-    const server = t.app.getHttpServer();
+    const server = t.http;
     const summary = await request(server).get('/api/status/summary?unit=ENG').expect(200);
     expect(summary.body.counts.down).toBe(2);
     expect(summary.body.worst).toBe('down');
@@ -195,9 +195,7 @@ describe('monitoring engine', () => {
   });
 
   it('lists IPv6 and DNSSEC state per service', async () => {
-    const res = await request(t.app.getHttpServer())
-      .get('/api/status/services?unit=ENG')
-      .expect(200);
+    const res = await request(t.http).get('/api/status/services?unit=ENG').expect(200);
     expect(res.body.total).toBe(1);
     expect(res.body.items[0].hostname).toBe('www.eng.test');
     expect(res.body.items[0].ipv6.web).toEqual({ state: 'unknown', reasons: [] });
@@ -205,7 +203,7 @@ describe('monitoring engine', () => {
   });
 
   it('manages maintenance windows and refuses invalid ones naming the field', async () => {
-    const server = t.app.getHttpServer();
+    const server = t.http;
     const created = await request(server)
       .post('/api/maintenance-windows')
       .send({
@@ -240,7 +238,7 @@ describe('monitoring engine', () => {
   });
 
   it('re-derives checks when the inventory changes (sync), without a restart', async () => {
-    const server = t.app.getHttpServer();
+    const server = t.http;
     const svc = await request(server).get('/api/services?q=www.eng.test').expect(200);
     await request(server)
       .patch(`/api/services/${svc.body.items[0].id}`)

@@ -11,6 +11,8 @@ import { NotificationSender } from '../../src/notifications/notification-sender'
 import { ReminderScanner } from '../../src/notifications/reminder-scanner';
 import { RoutesService } from '../../src/notifications/routes.service';
 import { startService } from '../../src/service';
+import { App } from 'supertest/types';
+import { signedHandler, tokenFor } from '../support/auth';
 import { createTestDatabase } from '../support/database';
 
 /** One key for every process of a test, so a second process opens the first one's secrets. */
@@ -24,6 +26,8 @@ export const FAST_RETRY = {
 
 export interface NotifyProcess {
   app: INestApplication;
+  /** For supertest, signed as an admin. */
+  http: App;
   ds: DataSource;
   incidents: IncidentsService;
   channels: ChannelsService;
@@ -56,8 +60,10 @@ export async function startProcess(
   const service = await startService(config, { listen: false, loadExample: false });
   await service.app.init();
   const app = service.app;
+  const token = await tokenFor(app, 'admin');
   return {
     app,
+    http: signedHandler(app, token),
     ds: app.get(DataSource),
     incidents: app.get(IncidentsService),
     channels: app.get(ChannelsService),

@@ -135,7 +135,7 @@ describe('report runs', () => {
       NETWATCH_REPORT_SCHEDULES: join(dir, 'schedules.yaml'),
       NETWATCH_PUBLIC_URL: 'https://netwatch.example.test',
     });
-    api = p.app.getHttpServer() as App;
+    api = p.http;
     await p.channels.create({
       name: 'bao-cao',
       kind: 'email',

@@ -5,10 +5,16 @@ import { INestApplication } from '@nestjs/common';
 import { loadConfig } from '../../src/config/config.loader';
 import { NetwatchConfig } from '../../src/config/config.types';
 import { startService } from '../../src/service';
+import { App } from 'supertest/types';
+import { tokenFor, signedHandler } from './auth';
 import { createTestDatabase } from './database';
 
 export interface TestApp {
   app: INestApplication;
+  /** For supertest: every request signed as an admin unless it sets Authorization itself. */
+  http: App;
+  /** The admin API token `http` signs with. */
+  token: string;
   config: NetwatchConfig;
   databaseUrl: string;
   close(): Promise<void>;
@@ -16,7 +22,7 @@ export interface TestApp {
 
 /**
  * The real service (same start-up code as `npm start`: migrations check, HTTP pipeline) on its
- * own fresh database, not listening; drive it with supertest(app.getHttpServer()).
+ * own fresh database, not listening; drive it with supertest(t.http) (signed as an admin).
  */
 export async function startTestApp(
   overrides: Partial<Record<string, string>> = {},
@@ -37,8 +43,11 @@ export async function startTestApp(
     loadExample: options.loadExample ?? false,
   });
   await service.app.init();
+  const token = await tokenFor(service.app, 'admin');
   return {
     app: service.app,
+    http: signedHandler(service.app, token),
+    token,
     config,
     databaseUrl: db.url,
     close: async () => {

@@ -21,6 +21,7 @@ import {
   resolveIncidentReportSettings,
 } from './incident-report.settings';
 import { IncidentReporter } from './incident-reporter';
+import { Access } from '../../auth/permissions';
 
 /**
  * Incident reports for the managing body and VNCERT/CC (Decision 05/2017/QĐ-TTg, Circular
@@ -28,6 +29,7 @@ import { IncidentReporter } from './incident-reporter';
  * this file lists the fields.
  */
 @ApiTags('incidents')
+@Access('incidents')
 @Controller('api/incidents')
 export class IncidentReportController {
   private readonly reporter: IncidentReporter;

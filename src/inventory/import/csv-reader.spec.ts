@@ -224,6 +224,22 @@ describe('readCsv', () => {
     ]);
   });
 
+  // Found by test/fuzz/import-files.spec.ts: a header with a trailing comma gave a problem with
+  // an empty field name.
+  it('names a header cell left empty by its position', () => {
+    const { records, problems } = readCsv('units.csv', 'code,kind,name,\nLD,province,A,\n');
+    expect(records).toEqual([]);
+    expect(problems).toEqual([
+      {
+        file: 'units.csv',
+        line: 1,
+        field: '(column 4)',
+        message:
+          'column 4 has no name; units.csv columns are: code, kind, name, name_en, parent, description',
+      },
+    ]);
+  });
+
   it('refuses a file without the columns of required fields, naming each one', () => {
     expect(readCsv('sites.csv', 'code,name,address\nS1,A,B\n')).toEqual({
       records: [],

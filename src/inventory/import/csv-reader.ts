@@ -76,18 +76,21 @@ export function readCsv(
     const e = err as Error & { lines?: number };
     return { records: [], problems: [fileProblem(file, e.lines, `CSV syntax: ${e.message}`)] };
   }
-  for (const column of header) {
+  header.forEach((column, i) => {
     if (!byColumn.has(column)) {
+      // A header cell left empty (`a,b,`) still needs a field to point at: its position.
+      const field = column || `(column ${i + 1})`;
+      const what = column ? `unknown column "${column}"` : `column ${i + 1} has no name`;
       problems.push(
         fileProblem(
           file,
           1,
-          `unknown column "${column}"; ${file} columns are: ${[...byColumn.keys()].join(', ')}`,
-          column,
+          `${what}; ${file} columns are: ${[...byColumn.keys()].join(', ')}`,
+          field,
         ),
       );
     }
-  }
+  });
   for (const required of spec.required) {
     const column = spec.fields.find((f) => f.key === required)?.column ?? required;
     if (!header.includes(column))

@@ -8,10 +8,12 @@ import { ImportRequestDto } from './import.dto';
 import { ImportReport, InventoryImporter } from './importer';
 import { ImportFile } from './records';
 import { CSV_FILES } from './schema';
+import { Access } from '../../auth/permissions';
 
 const RAW_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/csv'];
 
 @ApiTags('inventory import/export')
+@Access('inventory')
 @Controller('api/inventory')
 export class ImportController {
   constructor(

@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, FieldProblem, ValidationError } from '../../common/errors';
-import { toFieldProblems } from '../../common/validation';
+import { fieldsWithNul, toFieldProblems } from '../../common/validation';
 import { NETWATCH_CONFIG, NetwatchConfig } from '../../config/config.types';
 import { CrudRegistry } from '../crud/crud.registry';
 import { ResourceDefinition } from '../crud/resource-definition';
@@ -226,7 +226,13 @@ export class InventoryImporter {
           );
         }
       }
-      const dto = plainToInstance(RESOURCE_OF[r.type].createDto, bodyOf(r, ids));
+      const body = bodyOf(r, ids);
+      // PostgreSQL text cannot hold U+0000: refuse it here, or the INSERT fails (a 500).
+      for (const field of fieldsWithNul(body))
+        problems.push(
+          recordProblem(r, sourceKeyOf(r, field), 'must not contain the character U+0000'),
+        );
+      const dto = plainToInstance(RESOURCE_OF[r.type].createDto, body);
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
       for (const p of toFieldProblems(errors)) {
         const key = sourceKeyOf(r, p.field);

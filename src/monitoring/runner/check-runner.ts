@@ -20,7 +20,7 @@ import type { CheckResult as StoredResult } from '../results/types';
 import { ADAPTERS } from './adapters';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './adapters/resolve';
 import type { AdapterInput, RunnerDeps, SnmpSecrets } from './adapters/types';
-import { boundObservations } from './observations';
+import { boundObservations, storableText } from './observations';
 import { CheckSettingsError } from './settings';
 
 export type { SnmpSecrets } from './adapters/types';
@@ -90,8 +90,9 @@ function isSettingsError(error: unknown): error is Error {
   );
 }
 
-function boundReasons(reasons: Reason[]): Reason[] {
-  const cut = (s: string) => (s.length > MAX_REASON_CHARS ? `${s.slice(0, MAX_REASON_CHARS)}…` : s);
+export function boundReasons(reasons: Reason[]): Reason[] {
+  const cut = (s: string) =>
+    storableText(s.length > MAX_REASON_CHARS ? `${s.slice(0, MAX_REASON_CHARS)}…` : s);
   const out = reasons
     .slice(0, MAX_REASONS)
     .map((r) => ({ code: cut(r.code), message: cut(r.message) }));

@@ -42,6 +42,14 @@ describe('boundObservations', () => {
     });
   });
 
+  // Found by test/fuzz/snmp-responses.spec.ts: an SNMP agent's sysDescr with a NUL byte made the
+  // result writer refuse every result of the check (jsonb cannot store U+0000).
+  it('replaces U+0000 in strings and keys, which jsonb cannot store', () => {
+    const out = boundObservations({ sysDescr: 'Cisco\u0000IOS', ['a\u0000b']: ['x\u0000'] });
+    expect(out).toEqual({ sysDescr: 'Cisco\ufffdIOS', ['a\ufffdb']: ['x\ufffd'] });
+    expect(JSON.stringify(out)).not.toContain('\\u0000');
+  });
+
   it('numberAt reads finite numbers only', () => {
     expect(numberAt({ a: { b: 2.5 } }, 'a', 'b')).toBe(2.5);
     expect(numberAt({ a: { b: '2' } }, 'a', 'b')).toBeNull();

@@ -23,13 +23,23 @@ const PASSES: Limits[] = [
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+/**
+ * jsonb cannot store U+0000, and one such string made the writer refuse the whole result. Probes
+ * pass on what targets send (an SNMP agent's sysDescr with NUL bytes in it): U+FFFD instead.
+ */
+export function storableText(text: string): string {
+  return text.includes('\u0000') ? text.split('\u0000').join('\ufffd') : text;
+}
+
 export function jsonSafe(value: unknown, limits: Limits, depth = 0): Json | undefined {
   if (value === null) return null;
   switch (typeof value) {
     case 'string':
-      return value.length > limits.maxString
-        ? `${value.slice(0, limits.maxString)}… (${value.length} characters)`
-        : value;
+      return storableText(
+        value.length > limits.maxString
+          ? `${value.slice(0, limits.maxString)}… (${value.length} characters)`
+          : value,
+      );
     case 'number':
       return Number.isFinite(value) ? value : null;
     case 'boolean':
@@ -57,7 +67,7 @@ export function jsonSafe(value: unknown, limits: Limits, depth = 0): Json | unde
   const out: { [key: string]: Json } = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const safe = jsonSafe(v, limits, depth + 1);
-    if (safe !== undefined) out[k] = safe;
+    if (safe !== undefined) out[storableText(k)] = safe;
   }
   return out;
 }

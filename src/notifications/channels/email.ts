@@ -3,12 +3,14 @@ import nodemailer from 'nodemailer';
 import type { NodemailerError } from 'nodemailer';
 import type {
   ChannelDriver,
+  ChannelTarget,
   DeliveryResult,
   Language,
   NotificationMessage,
+  SendContext,
 } from '../notification.types';
 import { escapeHtml, renderHtml, renderText } from '../templates';
-import { excerpt, scrubber, unusableMessage } from './delivery';
+import { excerpt, outboundGuard, refusedResult, scrubber, unusableMessage } from './delivery';
 import { isEmailAddress, isHostname, Reader } from './validation';
 
 export const EMAIL_SECURITY = ['starttls', 'tls', 'none'] as const;
@@ -173,6 +175,7 @@ async function send(
   config: EmailConfig,
   secret: EmailSecret,
   signal: AbortSignal,
+  context: SendContext = {},
 ): Promise<DeliveryResult> {
   const unusable = unusableMessage(message);
   if (unusable) return unusable;
@@ -184,12 +187,25 @@ async function send(
     };
 
   const scrub = scrubber([secret.password]);
+  // The outbound rule judges the SMTP server; the connection then goes to the address it judged
+  // (the name stays the TLS server name, so the certificate is still checked against it).
+  const verdict = await outboundGuard(context.guard).check(config.host, config.port);
+  if (verdict.kind === 'refused') return refusedResult(verdict.reason, scrub);
+  if (verdict.kind === 'unresolved') {
+    const code = (verdict.error as { code?: unknown } | null)?.code;
+    return {
+      ok: false,
+      retryable: true,
+      detail: `EDNS${typeof code === 'string' ? `/${code}` : ''}: ${verdict.reason}`,
+    };
+  }
+  const address = verdict.addresses[0].address;
   const report = message.report;
   const { subject, text } = report ?? renderText(message, config.language);
   const html = report ? reportHtml(report) : renderHtml(message, config.language);
   const timeout = AbortSignal.timeout(config.timeoutMs);
   const transport = nodemailer.createTransport({
-    host: config.host,
+    host: address,
     port: config.port,
     secure: config.security === 'tls',
     requireTLS: config.security === 'starttls',
@@ -259,5 +275,8 @@ export const emailDriver: ChannelDriver<EmailConfig, EmailSecret> = {
   kind: 'email',
   parseConfig,
   parseSecret,
+  targets: (config): ChannelTarget[] => [
+    { field: 'config.host', host: config.host, port: config.port },
+  ],
   send,
 };

@@ -1,8 +1,10 @@
 import type {
   ChannelDriver,
+  ChannelTarget,
   DeliveryResult,
   Language,
   NotificationMessage,
+  SendContext,
 } from '../notification.types';
 import { renderText, truncate } from '../templates';
 import {
@@ -14,7 +16,7 @@ import {
   reportRefused,
   unusableMessage,
 } from './delivery';
-import { readHttpUrl, Reader } from './validation';
+import { readHttpUrl, Reader, urlTarget } from './validation';
 
 export interface TelegramConfig {
   /** Numeric chat id ("-1001234567890") or a public channel's "@username". */
@@ -95,6 +97,7 @@ async function send(
   config: TelegramConfig,
   secret: TelegramSecret,
   signal: AbortSignal,
+  context: SendContext = {},
 ): Promise<DeliveryResult> {
   const unusable = reportRefused(message) ?? unusableMessage(message);
   if (unusable) return unusable;
@@ -118,6 +121,7 @@ async function send(
     timeoutMs: config.timeoutMs,
     signal,
     scrub,
+    guard: context.guard,
   });
   if (outcome.kind === 'failed') return outcome.result;
   const { response } = outcome;
@@ -157,5 +161,6 @@ export const telegramDriver: ChannelDriver<TelegramConfig, TelegramSecret> = {
   kind: 'telegram',
   parseConfig,
   parseSecret,
+  targets: (config): ChannelTarget[] => [urlTarget('config.apiBase', config.apiBase)],
   send,
 };

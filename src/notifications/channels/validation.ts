@@ -1,6 +1,6 @@
 import type { FieldProblem } from '../../common/errors';
 import { ValidationError } from '../../common/errors';
-import { LANGUAGES, type Language } from '../notification.types';
+import { LANGUAGES, type ChannelTarget, type Language } from '../notification.types';
 
 /**
  * Small readers for channel settings. Each collects problems naming `config.<field>` or
@@ -233,6 +233,13 @@ export function readHttpUrl(
     return undefined;
   }
   return url;
+}
+
+/** The host and port an http(s) URL connects to (80/443 by default). */
+export function urlTarget(field: string, url: string): ChannelTarget {
+  const u = new URL(url);
+  const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  return { field, host: u.hostname.replace(/^\[|\]$/g, ''), port };
 }
 
 export function isLoopbackHost(hostname: string): boolean {

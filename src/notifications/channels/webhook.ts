@@ -2,11 +2,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import Mustache from 'mustache';
 import type {
   ChannelDriver,
+  ChannelTarget,
   DeliveryResult,
   IncidentSummary,
   Language,
   NotificationItem,
   NotificationMessage,
+  SendContext,
 } from '../notification.types';
 import {
   categoryLabel,
@@ -17,7 +19,7 @@ import {
   truncate,
 } from '../templates';
 import { excerpt, post, reportRefused, scrubber, statusFailure, unusableMessage } from './delivery';
-import { readHeaders, readHttpUrl, Reader } from './validation';
+import { readHeaders, readHttpUrl, Reader, urlTarget } from './validation';
 
 export const WEBHOOK_TEMPLATES = ['netwatch', 'zalo', 'custom'] as const;
 export type WebhookTemplate = (typeof WEBHOOK_TEMPLATES)[number];
@@ -395,6 +397,7 @@ async function send(
   config: WebhookConfig,
   secret: WebhookSecret,
   signal: AbortSignal,
+  context: SendContext = {},
 ): Promise<DeliveryResult> {
   const unusable = reportRefused(message) ?? unusableMessage(message);
   if (unusable) return unusable;
@@ -420,6 +423,7 @@ async function send(
     timeoutMs: config.timeoutMs,
     signal,
     scrub,
+    guard: context.guard,
   });
   if (outcome.kind === 'failed') return outcome.result;
   const { response } = outcome;
@@ -450,5 +454,6 @@ export const webhookDriver: ChannelDriver<WebhookConfig, WebhookSecret> = {
   kind: 'webhook',
   parseConfig,
   parseSecret,
+  targets: (config): ChannelTarget[] => [urlTarget('config.url', config.url)],
   send,
 };

@@ -9,9 +9,11 @@ import { ReportRunner } from './report-runner';
 import { ReportScheduler } from './report-scheduler';
 import { CreateRunDto, RunListQueryDto } from './runs.dto';
 import { REPORT_FORMATS } from './schedules';
+import { Access } from '../../auth/permissions';
 
 /** Stored report runs: scheduled and on demand, with their files (src/reports/README.md). */
 @ApiTags('reports')
+@Access('reports')
 @Controller('api/reports')
 export class RunsController {
   constructor(

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
-import { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { ChecksConfig, loadChecksConfig } from '../../../src/monitoring/checks/checks-config';
 import { syncChecks, SyncResult } from '../../../src/monitoring/checks/sync';
@@ -44,7 +43,7 @@ afterAll(async () => {
 });
 
 function http(): ReturnType<typeof request> {
-  return request(t.app.getHttpServer() as App);
+  return request(t.http);
 }
 
 async function sync(): Promise<SyncResult> {
