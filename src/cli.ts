@@ -20,7 +20,10 @@ import {
 } from './check/readiness-scorecard';
 import { runSnmpCheck } from './check/snmp-check';
 import { COLOUR, formatScorecard, PLAIN } from './check/dns-scorecard';
+import { DataSource } from 'typeorm';
 import { DomainError } from './common/errors';
+import { SecretBox } from './common/secret-box';
+import { rotateSecrets } from './common/secret-rotation';
 import { runWithActor } from './common/request-context';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { InventoryExporter } from './inventory/import/exporter';
@@ -535,6 +538,31 @@ program
     try {
       await withService(async () => undefined);
       process.stdout.write('database schema is up to date\n');
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('secrets')
+  .description('manage the key that encrypts stored secrets')
+  .command('rotate')
+  .description(
+    'seal every stored secret (SNMP credentials, channel secrets) with secrets.key, opening old ones with secrets.previousKeys',
+  )
+  .addHelpText(
+    'after',
+    '\nRotation: generate a key (openssl rand -base64 32), start with NETWATCH_SECRET_KEY=<new>\n' +
+      'NETWATCH_SECRET_PREVIOUS_KEYS=<old>, run `netwatch secrets rotate`, then drop the old key.',
+  )
+  .action(async () => {
+    try {
+      const result = await withService((service) =>
+        rotateSecrets(service.app.get(DataSource), service.app.get(SecretBox)),
+      );
+      for (const [table, n] of Object.entries(result.resealed))
+        process.stdout.write(`${table}: ${n} secret(s) sealed with the current key\n`);
+      process.stdout.write(`${result.alreadyCurrent} already sealed with the current key\n`);
     } catch (err) {
       fail(err);
     }

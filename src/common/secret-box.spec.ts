@@ -128,3 +128,25 @@ describe('SecretBox', () => {
     });
   });
 });
+
+describe('SecretBox key rotation', () => {
+  it('opens envelopes of a previous key, seals only with the current one, and says which is which', () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const sealedOld = new SecretBox(oldKey).seal('cộng đồng');
+    const rotating = new SecretBox(newKey, [oldKey]);
+    expect(rotating.open(sealedOld)).toBe('cộng đồng');
+    expect(rotating.isCurrent(sealedOld)).toBe(false);
+    const sealedNew = rotating.seal('cộng đồng');
+    expect(rotating.isCurrent(sealedNew)).toBe(true);
+    expect(() => new SecretBox(oldKey).open(sealedNew)).toThrow(/unknown key/);
+    expect(() => new SecretBox(newKey).open(sealedOld)).toThrow(/unknown key/);
+  });
+
+  it('refuses a previous key of the wrong length', () => {
+    expect(() => new SecretBox(randomBytes(32), [randomBytes(16)])).toThrow(
+      'secret key must be 32 bytes',
+    );
+  });
+});
+

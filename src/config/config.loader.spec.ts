@@ -70,7 +70,7 @@ describe('loadConfig', () => {
       },
       dataDir: './data',
       database: { url: '', embeddedPort: 0, poolSize: 10, logSql: false },
-      secrets: { key: '' },
+      secrets: { key: '', previousKeys: [] },
       inventory: {
         loadExampleOnEmpty: true,
         exampleFile: 'config/inventory/lamdong.example.yaml',
@@ -133,6 +133,7 @@ describe('loadConfig', () => {
 
   it('lets the environment override every setting', () => {
     const key = randomBytes(32).toString('base64');
+    const previous = randomBytes(32).toString('base64');
     const config = loadConfig({
       file: yamlFile(VALID_YAML),
       env: {
@@ -148,6 +149,7 @@ describe('loadConfig', () => {
         NETWATCH_DB_POOL_SIZE: '20',
         NETWATCH_DB_LOG_SQL: 'true',
         NETWATCH_SECRET_KEY: key,
+        NETWATCH_SECRET_PREVIOUS_KEYS: previous,
         NETWATCH_LOAD_EXAMPLE: '1',
         NETWATCH_EXAMPLE_FILE: '/srv/example.yaml',
         NETWATCH_IMPORT_MAX_BYTES: '1024',
@@ -207,7 +209,7 @@ describe('loadConfig', () => {
         poolSize: 20,
         logSql: true,
       },
-      secrets: { key },
+      secrets: { key, previousKeys: [previous] },
       inventory: {
         loadExampleOnEmpty: true,
         exampleFile: '/srv/example.yaml',
@@ -263,7 +265,7 @@ describe('loadConfig', () => {
       },
     });
     // Every setting in the table was exercised above.
-    expect(SETTINGS).toHaveLength(52);
+    expect(SETTINGS).toHaveLength(53);
   });
 
   it('refuses severities outside 1-4 and a list where a number belongs', () => {

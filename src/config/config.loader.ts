@@ -47,6 +47,11 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'database.poolSize', env: 'NETWATCH_DB_POOL_SIZE', kind: 'positiveInt' },
   { path: 'database.logSql', env: 'NETWATCH_DB_LOG_SQL', kind: 'boolean' },
   { path: 'secrets.key', env: 'NETWATCH_SECRET_KEY', kind: 'string' },
+  {
+    path: 'secrets.previousKeys',
+    env: 'NETWATCH_SECRET_PREVIOUS_KEYS',
+    kind: 'stringList',
+  },
   { path: 'inventory.loadExampleOnEmpty', env: 'NETWATCH_LOAD_EXAMPLE', kind: 'boolean' },
   { path: 'inventory.exampleFile', env: 'NETWATCH_EXAMPLE_FILE', kind: 'string' },
   { path: 'inventory.importMaxBytes', env: 'NETWATCH_IMPORT_MAX_BYTES', kind: 'positiveInt' },
@@ -360,6 +365,11 @@ export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
     problems.push(
       'notifications.backoffMaxSeconds: must be at least notifications.backoffBaseSeconds',
     );
+  for (const [i, k] of (config.secrets?.previousKeys ?? []).entries())
+    if (Buffer.from(k, 'base64').length !== 32)
+      problems.push(
+        `secrets.previousKeys[${i}] (NETWATCH_SECRET_PREVIOUS_KEYS): must be base64 of exactly 32 bytes`,
+      );
   if (key && Buffer.from(key, 'base64').length !== 32) {
     problems.push('secrets.key (NETWATCH_SECRET_KEY): must be base64 of exactly 32 bytes');
   }

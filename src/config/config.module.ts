@@ -13,7 +13,8 @@ export class ConfigModule {
         { provide: NETWATCH_CONFIG, useValue: config },
         {
           provide: SecretBox,
-          useFactory: () => SecretBox.fromConfig(config.secrets.key, config.dataDir),
+          useFactory: () =>
+            SecretBox.fromConfig(config.secrets.key, config.dataDir, config.secrets.previousKeys),
         },
       ],
       exports: [NETWATCH_CONFIG, SecretBox],

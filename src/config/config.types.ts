@@ -12,7 +12,11 @@ export interface NetwatchConfig {
   };
   dataDir: string;
   database: { url: string; embeddedPort: number; poolSize: number; logSql: boolean };
-  secrets: { key: string };
+  secrets: {
+    key: string;
+    /** Old keys that still open secrets during a rotation (`netwatch secrets rotate`). */
+    previousKeys: string[];
+  };
   inventory: { loadExampleOnEmpty: boolean; exampleFile: string; importMaxBytes: number };
   log: { level: LogLevelName };
   monitoring: {
