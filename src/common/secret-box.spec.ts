@@ -149,4 +149,3 @@ describe('SecretBox key rotation', () => {
     );
   });
 });
-
