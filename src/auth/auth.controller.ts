@@ -32,14 +32,11 @@ export const Caller = createParamDecorator(
     ctx.switchToHttp().getRequest<AuthedRequest>().principal!,
 );
 
-/** Unit scoping is stored but not enforced yet: refuse it rather than pretend. */
-function refuseScope(unitId: string | null | undefined): void {
-  if (unitId)
-    throw new ValidationError('unit scoping is not available yet', [
-      {
-        field: 'unitId',
-        message: 'unitId: scoped users and tokens are not enforced yet; leave it empty',
-      },
+/** An admin is global: a unit scope is for the other roles. */
+function refuseScopedAdmin(role: string | undefined, unitId: string | null | undefined): void {
+  if (role === 'admin' && unitId)
+    throw new ValidationError('an admin cannot be unit-scoped', [
+      { field: 'unitId', message: 'unitId: admins see everything; choose another role' },
     ]);
 }
 
@@ -107,7 +104,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a user (a generated password is returned once)' })
   @ApiBody({ type: CreateUserDto })
   async create(@Body(strictValidationPipe(CreateUserDto)) body: CreateUserDto) {
-    refuseScope(body.unitId);
+    refuseScopedAdmin(body.role, body.unitId);
     return this.auth.createUser(body);
   }
 
@@ -118,7 +115,11 @@ export class UsersController {
     @Param('id') id: string,
     @Body(strictValidationPipe(UpdateUserDto)) body: UpdateUserDto,
   ) {
-    refuseScope(body.unitId);
+    const current = await this.auth.getUser(id);
+    refuseScopedAdmin(
+      body.role ?? current.role,
+      body.unitId === undefined ? current.unitId : body.unitId,
+    );
     return this.auth.updateUser(id, body);
   }
 
@@ -158,6 +159,7 @@ export class TokensController {
     return this.auth.createToken(p, {
       name: body.name,
       role: body.role,
+      unitId: body.unitId,
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
     });
   }

@@ -57,7 +57,11 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role!: Role;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Unit scope (not yet)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'Unit subtree the user is limited to (not for admins)',
+  })
   @ValidateIf((o: CreateUserDto) => o.unitId !== undefined && o.unitId !== null)
   @IsUUID()
   unitId?: string | null;
@@ -111,6 +115,15 @@ export class CreateTokenDto {
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'Unit subtree the token is limited to; default: yours; never wider',
+  })
+  @ValidateIf((o: CreateTokenDto) => o.unitId !== undefined && o.unitId !== null)
+  @IsUUID()
+  unitId?: string | null;
 
   @ApiPropertyOptional({ description: 'Expiry (ISO 8601); absent: until revoked' })
   @IsOptional()

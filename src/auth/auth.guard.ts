@@ -4,7 +4,7 @@ import { Request } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import { setActor } from '../common/request-context';
 import { AuthService, Principal } from './auth.service';
-import { ACCESS_KEY, allows, RouteAccess } from './permissions';
+import { ACCESS_KEY, allows, RouteAccess, SCOPED_KEY } from './permissions';
 
 export type AuthedRequest = Request & { principal?: Principal };
 
@@ -40,8 +40,14 @@ export class AuthGuard implements CanActivate {
         'sign in first: send Authorization: Bearer <session or API token>',
       );
     req.principal = principal;
-    setActor(principal.label);
+    setActor(principal.label, principal.unitId);
     if (access.kind === 'authenticated') return true;
+    const scoped = this.reflector.getAllAndOverride<boolean | undefined>(SCOPED_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (principal.unitId && !scoped)
+      throw new ForbiddenError('this route is not available to unit-scoped users and tokens');
     const write = !READS.has(req.method);
     if (!allows(principal.role, access.domain, write))
       throw new ForbiddenError(

@@ -72,3 +72,13 @@ export const Authenticated = () =>
   SetMetadata(ACCESS_KEY, { kind: 'authenticated' } satisfies RouteAccess);
 /** No sign-in: health, metrics, login, the API description. */
 export const Public = () => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies RouteAccess);
+
+export const SCOPED_KEY = 'netwatch:scoped';
+
+/**
+ * The route limits what it reads and writes to the caller's unit subtree (`currentScope()`).
+ * Routes without it are refused to unit-scoped callers: scoping is deny-by-default too.
+ */
+export const Scoped = () => SetMetadata(SCOPED_KEY, true);
+/** Overrides a controller's `@Scoped()` for one route that does not honour the scope yet. */
+export const Unscoped = () => SetMetadata(SCOPED_KEY, false);

@@ -5,6 +5,8 @@ export interface ActorContext {
   actor: string;
   requestId: string | null;
   source: 'api' | 'import' | 'seed' | 'cli';
+  /** Unit subtree the caller is limited to (a unit-scoped user or token); absent: none. */
+  scope?: string | null;
 }
 
 const storage = new AsyncLocalStorage<ActorContext>();
@@ -19,8 +21,15 @@ export function currentActor(): ActorContext {
   return storage.getStore() ?? SYSTEM_ACTOR;
 }
 
-/** Names the signed-in actor for the rest of the request (no effect outside a request). */
-export function setActor(actor: string): void {
+/** Names the signed-in actor and its unit scope for the rest of the request. */
+export function setActor(actor: string, scope: string | null = null): void {
   const store = storage.getStore();
-  if (store) store.actor = actor;
+  if (!store) return;
+  store.actor = actor;
+  store.scope = scope;
+}
+
+/** The unit subtree the current caller is limited to, or null (everything). */
+export function currentScope(): string | null {
+  return storage.getStore()?.scope ?? null;
 }

@@ -2,6 +2,8 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ValidationError } from '../common/errors';
+import { currentScope } from '../common/request-context';
+import { unitSubtreeSql } from '../inventory/crud/unit-subtree';
 import { strictValidationPipe } from '../common/validation';
 import {
   AssignDto,
@@ -15,12 +17,13 @@ import {
   UpdateIncidentDto,
 } from './incident.dto';
 import { IncidentsService } from './incidents.service';
-import { Access } from '../auth/permissions';
+import { Access, Scoped, Unscoped } from '../auth/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('incidents')
 @Access('incidents')
+@Scoped()
 @Controller('api/incidents')
 export class IncidentsController {
   constructor(
@@ -135,6 +138,8 @@ export class IncidentsController {
   }
 
   @Post(':id/links')
+  // Linking names any object by id: not for unit-scoped callers until links honour the scope.
+  @Unscoped()
   @ApiOperation({ summary: 'Link an object (service, device, circuit, unit, check, site)' })
   @ApiBody({ type: IncidentLinkDto })
   async link(
@@ -153,7 +158,18 @@ export class IncidentsController {
         : 'SELECT id FROM units WHERE code = $1',
       [unit],
     );
-    if (!rows.length)
+    const scope = currentScope();
+    const inScope =
+      rows.length > 0 &&
+      (!scope ||
+        (
+          (await this.dataSource.query(`SELECT 1 FROM ${unitSubtreeSql('$1')} s WHERE s.id = $2`, [
+            scope,
+            rows[0].id,
+          ])) as unknown[]
+        ).length > 0);
+    // Outside a scoped caller's subtree a unit does not exist for it (same answer as unknown).
+    if (!inScope)
       throw new ValidationError('invalid query', [
         { field: 'unit', message: `unit ${unit} not found` },
       ]);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { NotFoundError, ValidationError } from '../common/errors';
-import { currentActor } from '../common/request-context';
+import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors';
+import { currentActor, currentScope } from '../common/request-context';
 import { unitSubtreeSql } from '../inventory/crud/unit-subtree';
 import {
   assertTransition,
@@ -275,6 +275,11 @@ export class IncidentsService {
     const at = this.settings.now();
     const id = await this.dataSource.transaction(async (m) => {
       if (input.unitId) await this.assertExists(m, 'unit', input.unitId, 'unitId');
+      await this.assertUnitInScope(m, input.unitId ?? null);
+      if (currentScope() && input.links?.length)
+        throw new ForbiddenError('links are not available to unit-scoped callers yet', [
+          { field: 'links', message: 'links: add them through an unscoped user' },
+        ]);
       const rows: { id: string }[] = await m.query(
         `INSERT INTO incidents (title, description, severity, category, status, origin, assignee,
            unit_id, opened_at, report_due_at, updated_at)
@@ -420,6 +425,7 @@ export class IncidentsService {
     return this.dataSource.transaction(async (m) => {
       const row = await this.findRow(m, id, true);
       if (changes.unitId) await this.assertExists(m, 'unit', changes.unitId, 'unitId');
+      if (changes.unitId !== undefined) await this.assertUnitInScope(m, changes.unitId);
       const sets: string[] = [];
       const params: unknown[] = [id];
       const diff: Record<string, { from: unknown; to: unknown }> = {};
@@ -562,10 +568,12 @@ export class IncidentsService {
    * (closed incidents included: closing does not report it).
    */
   async reportOverdue(now = this.settings.now()): Promise<Incident[]> {
+    const scope = currentScope();
     const rows: IncidentRow[] = await this.dataSource.query(
       `SELECT * FROM incidents WHERE reported_at IS NULL AND report_due_at < $1
+       ${scope ? `AND unit_id IN ${unitSubtreeSql('$2')}` : ''}
        ORDER BY report_due_at, number`,
-      [now],
+      scope ? [now, scope] : [now],
     );
     return rows.map(toIncident);
   }
@@ -603,8 +611,14 @@ export class IncidentsService {
   // ---- helpers shared with the opener ----
 
   async findRow(m: EntityManager, id: string, lock = false): Promise<IncidentRow> {
+    // A unit-scoped caller sees only incidents of its unit subtree; others do not exist for it.
+    const scope = currentScope();
     const rows: IncidentRow[] = UUID.test(id)
-      ? await m.query(`SELECT * FROM incidents WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])
+      ? await m.query(
+          `SELECT * FROM incidents WHERE id = $1
+           ${scope ? `AND unit_id IN ${unitSubtreeSql('$2')}` : ''}${lock ? ' FOR UPDATE' : ''}`,
+          scope ? [id, scope] : [id],
+        )
       : [];
     if (!rows.length) throw new NotFoundError(`incident ${id} not found`);
     return rows[0];
@@ -645,6 +659,22 @@ export class IncidentsService {
     return true;
   }
 
+  /** A unit-scoped caller may only file incidents in its own unit subtree. */
+  private async assertUnitInScope(m: EntityManager, unitId: string | null): Promise<void> {
+    const scope = currentScope();
+    if (!scope) return;
+    const inside =
+      unitId !== null &&
+      ((await m.query(`SELECT 1 FROM ${unitSubtreeSql('$1')} s WHERE s.id = $2`, [
+        scope,
+        unitId,
+      ])) as unknown[]).length > 0;
+    if (!inside)
+      throw new ForbiddenError('outside your unit', [
+        { field: 'unitId', message: 'unitId: must be your unit or a unit below it' },
+      ]);
+  }
+
   private async assertExists(
     m: EntityManager,
     objectType: LinkObjectType,
@@ -668,6 +698,8 @@ export class IncidentsService {
       return `$${params.length}`;
     };
     if (f.unitId) conditions.push(`i.unit_id IN ${unitSubtreeSql(add(f.unitId))}`);
+    const scope = currentScope();
+    if (scope) conditions.push(`i.unit_id IN ${unitSubtreeSql(add(scope))}`);
     if (f.severity?.length) conditions.push(`i.severity = ANY(${add(f.severity)}::smallint[])`);
     if (f.status?.length) conditions.push(`i.status = ANY(${add(f.status)}::text[])`);
     if (f.category?.length) conditions.push(`i.category = ANY(${add(f.category)}::text[])`);

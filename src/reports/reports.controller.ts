@@ -2,7 +2,9 @@ import { Controller, Get, Inject, Optional, Query, StreamableFile } from '@nestj
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { FieldProblem, ValidationError } from '../common/errors';
+import { currentScope } from '../common/request-context';
 import { strictValidationPipe } from '../common/validation';
+import { unitSubtreeSql } from '../inventory/crud/unit-subtree';
 import { complianceCsv, sectionRows } from './compliance/compliance-csv';
 import { buildComplianceReport } from './compliance/compliance-report';
 import { lastLocalMonth, Period, periodProblems } from './compliance/period';
@@ -13,7 +15,7 @@ import {
   IncidentReportSettings,
 } from '../incidents/report/incident-report.settings';
 import { ComplianceReportQueryDto } from './reports.dto';
-import { Access } from '../auth/permissions';
+import { Access, Scoped } from '../auth/permissions';
 
 export const COMPLIANCE_RULES = Symbol('COMPLIANCE_RULES');
 /** The clock of the reports (tests set it). */
@@ -40,6 +42,7 @@ export class ReportsController {
   ) {}
 
   @Get('compliance')
+  @Scoped()
   @ApiOperation({
     summary:
       'Compliance report (IPv6 grid, DNSSEC, availability and SLA, incidents, scorecard) for a period and unit subtree',
@@ -78,6 +81,15 @@ export class ReportsController {
       if (!rows.length) problems.push({ field: 'unit', message: `unit ${q.unit} not found` });
       else unitId = rows[0].id;
     }
+    // A unit-scoped caller gets its own subtree; a unit outside it does not exist for it.
+    const scope = currentScope();
+    if (scope && unitId) {
+      const inside: unknown[] = await this.dataSource.query(
+        `SELECT 1 FROM ${unitSubtreeSql('$1')} s WHERE s.id = $2`,
+        [scope, unitId],
+      );
+      if (!inside.length) problems.push({ field: 'unit', message: `unit ${q.unit} not found` });
+    } else if (scope) unitId = scope;
     if (problems.length) throw new ValidationError('invalid report query', problems);
 
     const report = await buildComplianceReport(this.dataSource, {

@@ -153,7 +153,7 @@ describe('API tokens', () => {
     await as(token).get('/api/units').expect(401);
   });
 
-  it('refuses unit scoping until it is enforced', async () => {
+  it('refuses an unknown unit as a scope, naming unitId', async () => {
     const admin = (await login('root2', 'tree-river-stone-42')).body.token as string;
     const res = await as(admin)
       .post('/api/users', {

@@ -21,7 +21,7 @@ import {
   resolveIncidentReportSettings,
 } from './incident-report.settings';
 import { IncidentReporter } from './incident-reporter';
-import { Access } from '../../auth/permissions';
+import { Access, Scoped } from '../../auth/permissions';
 
 /**
  * Incident reports for the managing body and VNCERT/CC (Decision 05/2017/QĐ-TTg, Circular
@@ -30,6 +30,7 @@ import { Access } from '../../auth/permissions';
  */
 @ApiTags('incidents')
 @Access('incidents')
+@Scoped()
 @Controller('api/incidents')
 export class IncidentReportController {
   private readonly reporter: IncidentReporter;

@@ -20,7 +20,7 @@ import { ListQueryDto } from '../dto/list-query.dto';
 import { InventoryEntity } from '../entities/base.entity';
 import { CrudService, Page } from './crud.service';
 import { ResourceDefinition } from './resource-definition';
-import { Access } from '../../auth/permissions';
+import { Access, Scoped } from '../../auth/permissions';
 
 export const crudServiceToken = (def: ResourceDefinition) => `CrudService:${def.path}`;
 
@@ -59,6 +59,7 @@ export function parseListQuery(def: ResourceDefinition, raw: Record<string, unkn
 export function crudController(def: ResourceDefinition): Type<unknown> {
   @ApiTags(def.path)
   @Access('inventory')
+  @Scoped()
   @Controller(`api/${def.path}`)
   class ResourceController {
     constructor(@Inject(crudServiceToken(def)) readonly crud: CrudService<InventoryEntity>) {}

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { mapDatabaseError } from '../../common/database-errors';
-import { NotFoundError, ValidationError } from '../../common/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../common/errors';
+import { currentScope } from '../../common/request-context';
 import { SecretBox } from '../../common/secret-box';
 import { foldForSearch, likePattern } from '../../common/search-text';
 import { ChangeLogService } from '../change-log.service';
@@ -60,6 +61,7 @@ export class CrudService<E extends InventoryEntity> {
     const limit = options.limit ?? 50;
     const offset = options.offset ?? 0;
     const qb = em.getRepository(this.def.entity).createQueryBuilder('o');
+    if (!this.applyScope(qb)) return { items: [], total: 0, limit, offset };
     if (options.q) qb.andWhere(`o.search_text LIKE :q`, { q: likePattern(options.q) });
     if (options.unit) {
       if (!this.def.unitScope) {
@@ -108,7 +110,18 @@ export class CrudService<E extends InventoryEntity> {
         : 'SELECT id FROM units WHERE code = $1',
       [ref],
     );
-    if (!row.length)
+    const scope = currentScope();
+    // A unit outside a scoped caller's subtree does not exist for it (no existence oracle).
+    const visible =
+      row.length &&
+      (!scope ||
+        (
+          (await em.query(`SELECT 1 FROM ${unitSubtreeSql('$1')} s WHERE s.id = $2`, [
+            scope,
+            row[0].id,
+          ])) as unknown[]
+        ).length > 0);
+    if (!visible)
       throw new NotFoundError(`unit ${ref} not found`, [
         { field: 'unit', message: `no unit ${ref}` },
       ]);
@@ -125,11 +138,36 @@ export class CrudService<E extends InventoryEntity> {
     return entity;
   }
 
+  /**
+   * Limits a query to the caller's unit subtree (a unit-scoped user or token); false when the
+   * type has no owning unit, so a scoped caller sees none of it.
+   */
+  private applyScope(qb: SelectQueryBuilder<E>): boolean {
+    const scope = currentScope();
+    if (!scope) return true;
+    if (!this.def.unitScope) return false;
+    qb.andWhere(this.def.unitScope(unitSubtreeSql(':scopeRoot')), { scopeRoot: scope });
+    return true;
+  }
+
+  /** A scoped caller may not create or move an object outside its unit subtree. */
+  private async assertInScope(m: EntityManager, id: string): Promise<void> {
+    if (!currentScope()) return;
+    if (!(await this.load(m, id, false)))
+      throw new ForbiddenError('outside your unit', [
+        {
+          field: this.def.objectType === 'unit' ? 'parentId' : 'unitId',
+          message: `the ${this.def.objectType} would be outside your unit`,
+        },
+      ]);
+  }
+
   private async load(em: EntityManager, id: string, withSecrets: boolean): Promise<E | null> {
     const qb = em
       .getRepository(this.def.entity)
       .createQueryBuilder('o')
       .where('o.id = :id', { id });
+    if (!this.applyScope(qb)) return null;
     if (withSecrets) for (const column of this.def.secretColumns ?? []) qb.addSelect(`o.${column}`);
     return qb.getOne();
   }
@@ -140,6 +178,7 @@ export class CrudService<E extends InventoryEntity> {
       await this.checkOrThrow(m, candidate, null);
       this.fold(candidate);
       const saved = await this.guard(() => m.save(this.def.entity, candidate));
+      await this.assertInScope(m, saved.id);
       const created = await this.get(saved.id, m);
       await this.changeLog.record(
         m,
@@ -166,6 +205,7 @@ export class CrudService<E extends InventoryEntity> {
       await this.checkOrThrow(m, candidate, existing);
       this.fold(candidate);
       await this.guard(() => m.save(this.def.entity, candidate));
+      await this.assertInScope(m, id);
       const updated = await this.get(id, m);
       const before = this.present(this.stripSecrets(existing));
       const after = this.present(updated);
