@@ -8,7 +8,8 @@ import { unitSubtreeSql } from '../inventory/crud/unit-subtree';
 import { unitResource } from '../inventory/resources';
 import { EngineMetrics } from './metrics';
 import { RollupQuery } from './results/rollup-query';
-import { Access, Public } from '../auth/permissions';
+import { Access, Public, Scoped } from '../auth/permissions';
+import { currentScope } from '../common/request-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RANGES: Record<string, number> = {
@@ -91,6 +92,7 @@ const SELECT_STATUS = `SELECT c.id, c.key, c.kind, c.family, c.object_type, c.ob
  */
 @ApiTags('status')
 @Access('monitoring')
+@Scoped()
 @Controller()
 export class StatusController {
   private readonly rollups: RollupQuery;
@@ -114,6 +116,11 @@ export class StatusController {
     if (unit) {
       params.push(await this.registry.for(unitResource).resolveUnit(this.dataSource.manager, unit));
       where += ` AND c.unit_id IN ${unitSubtreeSql('$1')}`;
+    }
+    const scope = currentScope();
+    if (scope) {
+      params.push(scope);
+      where += ` AND c.unit_id IN ${unitSubtreeSql(`$${params.length}`)}`;
     }
     const rows: { state: string; count: string }[] = await this.dataSource.query(
       `SELECT COALESCE(s.state, 'unknown') AS state, count(*) AS count FROM checks c
@@ -170,6 +177,11 @@ export class StatusController {
       params.push(await this.registry.for(unitResource).resolveUnit(this.dataSource.manager, unit));
       where.push(`c.unit_id IN ${unitSubtreeSql(`$${params.length}`)}`);
     }
+    const scope = currentScope();
+    if (scope) {
+      params.push(scope);
+      where.push(`c.unit_id IN ${unitSubtreeSql(`$${params.length}`)}`);
+    }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }]: { total: string }[] = await this.dataSource.query(
       `SELECT count(*) AS total FROM checks c LEFT JOIN check_states s ON s.check_id = c.id ${filter}`,
@@ -198,6 +210,11 @@ export class StatusController {
     if (unit) {
       params.push(await this.registry.for(unitResource).resolveUnit(this.dataSource.manager, unit));
       where += ` AND s.unit_id IN ${unitSubtreeSql('$1')}`;
+    }
+    const scope = currentScope();
+    if (scope) {
+      params.push(scope);
+      where += ` AND s.unit_id IN ${unitSubtreeSql(`$${params.length}`)}`;
     }
     const [{ total }]: { total: string }[] = await this.dataSource.query(
       `SELECT count(*) AS total FROM services s WHERE ${where}`,
@@ -339,8 +356,13 @@ export class StatusController {
   }
 
   private async loadCheck(id: string): Promise<CheckStatusRow> {
+    // A check outside a scoped caller's subtree does not exist for it.
+    const scope = currentScope();
     const rows: CheckStatusRow[] = UUID.test(id)
-      ? await this.dataSource.query(`${SELECT_STATUS} WHERE c.id = $1`, [id])
+      ? await this.dataSource.query(
+          `${SELECT_STATUS} WHERE c.id = $1${scope ? ` AND c.unit_id IN ${unitSubtreeSql('$2')}` : ''}`,
+          scope ? [id, scope] : [id],
+        )
       : [];
     if (!rows.length) throw new NotFoundError(`check ${id} not found`);
     return rows[0];

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from '../support/app';
 
 /**
@@ -128,9 +129,35 @@ describe('a unit-scoped viewer', () => {
     expect(other.body.details[0]).toMatchObject({ field: 'unit', message: 'unit SC-B not found' });
   });
 
+  it('sees only its checks, their states and results', async () => {
+    const ds = t.app.get(DataSource);
+    const check = async (key: string, serviceId: string, unitId: string) =>
+      (
+        (await ds.query(
+          `INSERT INTO checks (key, object_type, object_id, unit_id, kind, target, interval_seconds,
+             timeout_ms, origin) VALUES ($1, 'service', $2, $3, 'http', '{}', 60, 1000, 'default')
+           RETURNING id`,
+          [key, serviceId, unitId],
+        )) as { id: string }[]
+      )[0].id;
+    const checkA = await check('sc:a:http', ids.svcA, ids.A1);
+    const checkB = await check('sc:b:http', ids.svcB, ids.B);
+    const checks = await as(viewer).get('/api/status/checks').expect(200);
+    expect(checks.body.items.map((c: { id: string }) => c.id)).toEqual([checkA]);
+    const summary = await as(viewer).get('/api/status/summary').expect(200);
+    expect(summary.body.total).toBe(1);
+    const services = await as(viewer).get('/api/status/services').expect(200);
+    expect(services.body.items.map((x: { id: string }) => x.id)).toEqual([ids.svcA]);
+    await as(viewer).get(`/api/status/checks/${checkA}`).expect(200);
+    await as(viewer).get(`/api/status/checks/${checkB}`).expect(404);
+    await as(viewer).get(`/api/status/checks/${checkB}/results`).expect(404);
+    await as(viewer).get(`/api/status/checks/${checkB}/uptime`).expect(404);
+    // The admin sees both.
+    expect((await request(t.http).get('/api/status/summary').expect(200)).body.total).toBe(2);
+  });
+
   it('is refused the routes that do not honour a scope yet', async () => {
     for (const url of [
-      '/api/status/summary',
       '/api/inventory/export',
       '/api/change-log',
       '/api/ipam/lookup?address=198.51.100.10',
