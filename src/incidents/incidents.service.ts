@@ -665,10 +665,12 @@ export class IncidentsService {
     if (!scope) return;
     const inside =
       unitId !== null &&
-      ((await m.query(`SELECT 1 FROM ${unitSubtreeSql('$1')} s WHERE s.id = $2`, [
-        scope,
-        unitId,
-      ])) as unknown[]).length > 0;
+      (
+        (await m.query(`SELECT 1 FROM ${unitSubtreeSql('$1')} s WHERE s.id = $2`, [
+          scope,
+          unitId,
+        ])) as unknown[]
+      ).length > 0;
     if (!inside)
       throw new ForbiddenError('outside your unit', [
         { field: 'unitId', message: 'unitId: must be your unit or a unit below it' },
