@@ -107,8 +107,11 @@ export async function tcpConnect(o: ConnectOptions): Promise<ConnectResult> {
     family,
     error: { code, message },
   });
-  if (o.scope && !o.scope.allows(address))
-    return fail('out_of_scope', `${address} is outside the probe scope; nothing sent`);
+  if (o.scope && !o.scope.allows(address, port))
+    return fail(
+      'out_of_scope',
+      `${endpoint(address, port)} is outside the probe scope; nothing sent`,
+    );
   if (o.signal?.aborted) return fail('aborted', 'aborted by the caller');
   const where = endpoint(address, port);
   const started = performance.now();

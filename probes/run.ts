@@ -76,8 +76,12 @@ export function isDeadline(signal: AbortSignal): boolean {
 }
 
 /** May this run send to `address`? Without a scope, yes. Unparseable addresses are never in scope. */
-export function inScope(context: Pick<ProbeContext, 'scope'>, address: string): boolean {
-  return context.scope ? context.scope.allows(address) : true;
+export function inScope(
+  context: Pick<ProbeContext, 'scope'>,
+  address: string,
+  port?: number,
+): boolean {
+  return context.scope ? context.scope.allows(address, port) : true;
 }
 
 /**

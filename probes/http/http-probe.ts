@@ -309,7 +309,8 @@ export class HttpProbe implements Probe<unknown, HttpProbeSettings, HttpObservat
       }
 
       // The probe scope: nothing is ever sent to an address outside it.
-      const allowed = addresses.filter((a) => inScope(context, a));
+      const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+      const allowed = addresses.filter((a) => inScope(context, a, port));
       for (const a of addresses)
         if (!allowed.includes(a) && !obs.outsideScope.includes(a)) obs.outsideScope.push(a);
       if (allowed.length === 0) {

@@ -169,7 +169,7 @@ export async function readSmtpBanner(options: SmtpBannerOptions): Promise<SmtpBa
   });
   if (version === 0) return setupFailure('bad_address', `${address} is not an IP address`);
   const family = version as AddressFamily;
-  if (options.scope && !options.scope.allows(address))
+  if (options.scope && !options.scope.allows(address, port))
     return setupFailure('out_of_scope', `${address} is outside the probe scope`);
   if (signal?.aborted) return setupFailure('aborted', 'aborted by the caller');
 

@@ -184,7 +184,8 @@ export class TcpProbe implements Probe<TcpTarget, TcpSettings, TcpObservations> 
       bannerMatched: null,
       error: null,
     };
-    if (!inScope(context, target.address)) return outsideScopeOutcome(target.address, observations);
+    if (!inScope(context, target.address, target.port))
+      return outsideScopeOutcome(target.address, observations);
     const { signal } = context;
     const abortedOutcome = (phase: string): ProbeOutcome<TcpObservations> =>
       isDeadline(signal)

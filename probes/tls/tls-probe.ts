@@ -268,7 +268,7 @@ export class TlsProbe implements Probe<unknown, TlsProbeSettings, TlsObservation
     } else {
       obs.addresses = c.addresses;
       // The probe scope: nothing is ever sent to an address outside it.
-      const allowed = c.addresses.filter((a) => inScope(context, a));
+      const allowed = c.addresses.filter((a) => inScope(context, a, port));
       obs.outsideScope = c.addresses.filter((a) => !allowed.includes(a));
       if (allowed.length === 0)
         note(

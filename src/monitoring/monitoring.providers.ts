@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadTrustAnchors } from '../../probes/dns/dnssec/anchors';
+import { databaseEndpoint } from '../common/outbound-guard';
 import { projectRoot } from '../common/project-root';
 import { SecretBox } from '../common/secret-box';
 import { parseServer, systemResolver } from '../check/dns-check';
@@ -12,6 +14,23 @@ import { EngineMetrics } from './metrics';
 import { CheckRunner } from './runner/check-runner';
 import { deviceSnmpSecrets } from './runner/snmp-credentials';
 
+/**
+ * The database's port on its own address and, when the database is on this machine (a
+ * loopback name or address, or the embedded cluster), on every loopback address. A remote
+ * database given by name is not covered (its addresses are not known here).
+ */
+export function databaseDenials(databaseUrl: string): { cidr: string; port: number }[] {
+  const db = databaseEndpoint(databaseUrl);
+  if (!db) return [];
+  const literal = isIP(db.host.replace(/^\[|\]$/g, ''));
+  const host = db.host.replace(/^\[|\]$/g, '');
+  const local = host === 'localhost' || host.startsWith('127.') || host === '::1';
+  const out: { cidr: string; port: number }[] = [];
+  if (literal) out.push({ cidr: literal === 6 ? `${host}/128` : `${host}/32`, port: db.port });
+  if (local) out.push({ cidr: '127.0.0.0/8', port: db.port }, { cidr: '::1/128', port: db.port });
+  return out;
+}
+
 /** Builds the engine from the validated configuration (one place for all its dependencies). */
 export function createEngine(
   dataSource: DataSource,
@@ -21,7 +40,10 @@ export function createEngine(
   metrics: EngineMetrics,
 ): MonitoringEngine {
   const m = config.monitoring;
-  const { scope } = resolveProbeScope({ configured: m.probeScope });
+  // Checks never reach the service's own database, whatever the inventory says.
+  const scope = resolveProbeScope({ configured: m.probeScope }).scope.withDenied(
+    databaseDenials(databaseUrl),
+  );
   const anchorFile = isAbsolute(m.trustAnchorFile)
     ? m.trustAnchorFile
     : join(projectRoot(), m.trustAnchorFile);

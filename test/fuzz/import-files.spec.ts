@@ -11,6 +11,9 @@ import { startTestApp, TestApp } from '../support/app';
 import { byteMutation, mutateBytes, SEEDS } from './mutations';
 import { expectErrorShape } from './support';
 
+// Bounded property runs: seconds alone, several times that on a loaded CI machine.
+jest.setTimeout(120_000);
+
 /**
  * Import files, random and mutated, through the real importer (POST /api/inventory/import) on
  * a test database: byte-mutated copies of the Lâm Đồng example and of an exported CSV, and

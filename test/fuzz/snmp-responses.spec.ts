@@ -9,6 +9,9 @@ import { boundObservations } from '../../src/monitoring/runner/observations';
 import { boundReasons } from '../../src/monitoring/runner/check-runner';
 import { byteMutation, ByteMutation, mutateBytes, SEEDS } from './mutations';
 
+// Bounded property runs: seconds alone, several times that on a loaded CI machine.
+jest.setTimeout(120_000);
+
 /**
  * The SNMP probe against a hostile agent: a loopback UDP responder that answers every request
  * with what the case says (random bytes, a byte-mutated valid response, or a well-formed

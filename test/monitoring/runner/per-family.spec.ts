@@ -207,6 +207,49 @@ describe('CheckRunner per-family adapters', () => {
     });
   });
 
+  describe('the service database is never a target', () => {
+    it('an http or tcp check pointed at a denied port is not_tested and sends nothing', async () => {
+      const db = await listen(
+        httpServer((_req, res) => res.end('not a web site')),
+        '127.0.0.1',
+      );
+      closers.push(() => db.close());
+      const guarded = runnerFor({
+        dnsPort: dns.port,
+        scope: ProbeScope.parse('127.0.0.0/8,::1/128').withDenied([
+          { cidr: '127.0.0.0/8', port: db.port },
+        ]),
+      });
+      const http = await guarded.run(
+        check(
+          'http',
+          { url: `http://v4only.example.test:${db.port}/`, host: 'v4only.example.test' },
+          { family: 4 },
+        ),
+      );
+      expect(http.status).toBe('not_tested');
+      expect(codes(http.reasons)).toContain('outside_scope');
+      const tcp = await guarded.run(
+        check(
+          'tcp',
+          { deviceId: 'd1', address: '127.0.0.1' },
+          { family: 4, settings: { port: db.port } },
+        ),
+      );
+      expect(tcp.status).toBe('not_tested');
+      expect(db.connections).toBe(0);
+      // Another port on the same address is still probed.
+      const other = await guarded.run(
+        check(
+          'tcp',
+          { deviceId: 'd1', address: '127.0.0.1' },
+          { family: 4, settings: { port: web.port } },
+        ),
+      );
+      expect(other.status).toBe('up');
+    });
+  });
+
   describe('tcp', () => {
     it('is up on a device address with the connect latency', async () => {
       const r = await runnerFor({ dnsPort: dns.port }).run(
