@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ValidationError } from '../common/errors';
 import { CrudRegistry } from './crud/crud.registry';
 import { unitResource } from './resources';
-import { Access } from '../auth/permissions';
+import { Access, Scoped } from '../auth/permissions';
 
 export interface UnitTreeNode {
   id: string;
@@ -17,6 +17,9 @@ export interface UnitTreeNode {
 
 @ApiTags('units')
 @Access('inventory')
+// The root resolves through the scoped unit resource: outside a scope it does not exist, and
+// everything below an in-scope unit is in scope.
+@Scoped()
 @Controller('api/units')
 export class UnitTreeController {
   constructor(

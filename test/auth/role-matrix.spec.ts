@@ -105,3 +105,59 @@ it.each(ROLES)(
   },
   180_000,
 );
+
+/**
+ * Routes that honour a unit scope (`@Scoped()`); a unit-scoped caller is refused every other
+ * one. Which objects it then sees is in unit-scope.spec.ts.
+ */
+const SCOPED_ROUTES: RegExp[] = [
+  /^\/api\/(units|contacts|contact-roles|sites|devices|interfaces|vlans|prefixes|ip-addresses|circuits|services)(\/|$)/,
+  /^\/api\/incidents(\/|$)/,
+  /^\/api\/reports\/compliance$/,
+  /^\/api\/status\//,
+];
+/** Under scoped prefixes but not scoped themselves: links name any object; IPAM spans units. */
+const UNSCOPED_EXCEPTIONS = [
+  /^\/api\/incidents\/\{[^}]+\}\/links$/,
+  /^\/api\/prefixes\/\{[^}]+\}\/addresses$/,
+];
+
+it('as a unit-scoped viewer: only scoped routes pass, and only as the role allows', async () => {
+  const admin = request(http);
+  const unit = await admin
+    .post('/api/units')
+    .send({ code: 'MX-A', kind: 'department', name: 'Matrix A' })
+    .expect(201);
+  await admin
+    .post('/api/users')
+    .send({
+      username: 'matrix-scoped',
+      role: 'viewer',
+      unitId: unit.body.id,
+      password: 'lantern-orchard-77',
+    })
+    .expect(201);
+  const login = await request(http)
+    .post('/api/auth/login')
+    .set('Authorization', '')
+    .send({ username: 'matrix-scoped', password: 'lantern-orchard-77' })
+    .expect(200);
+  const token = login.body.token as string;
+  const wrong: string[] = [];
+  for (const r of routes) {
+    if (r.path === '/api/auth/logout') continue;
+    const res = await call(r.method, r.path, token);
+    const scopedRoute =
+      r.area === 'public' ||
+      r.area === 'authenticated' ||
+      (SCOPED_ROUTES.some((re) => re.test(r.path)) &&
+        !UNSCOPED_EXCEPTIONS.some((re) => re.test(r.path)));
+    const mayPass = scopedRoute && allowed('viewer', r.area, r.method);
+    const denied = res.status === 403 && res.body?.error === 'forbidden';
+    if (mayPass === denied || res.status === 401)
+      wrong.push(
+        `${r.method.toUpperCase()} ${r.path}: ${res.status} (${mayPass ? 'allow' : 'deny'})`,
+      );
+  }
+  expect(wrong).toEqual([]);
+}, 180_000);

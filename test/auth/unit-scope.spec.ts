@@ -91,6 +91,10 @@ describe('a unit-scoped viewer', () => {
     expect(services.body.total).toBe(1);
     const search = await as(viewer).get('/api/services?q=svcb').expect(200);
     expect(search.body.total).toBe(0);
+    const tree = await as(viewer).get('/api/units/SC-A/tree').expect(200);
+    expect(tree.body.children.map((c: { code: string }) => c.code)).toEqual(['SC-A1']);
+    await as(viewer).get('/api/units/SC-P/tree').expect(404);
+    await as(viewer).get('/api/units/SC-B/tree').expect(404);
   });
 
   it('gets 404 for another unit’s objects, the same as for objects that do not exist', async () => {
