@@ -93,11 +93,44 @@ export function enableCors(app: INestApplication, origins: readonly string[]): v
 }
 
 /** HTTP set-up shared by the service and the e2e tests, so tests exercise the real pipeline. */
+/** Body types the API reads: JSON everywhere, YAML and CSV for the inventory import. */
+const BODY_TYPES = new Set([
+  'application/json',
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  'text/csv',
+]);
+
+/**
+ * A body of any other type is a 415 naming `content-type`, instead of being read as an empty
+ * body (which a route with all-optional fields would accept and act on).
+ */
+function refuseUnknownBodies(req: Request, res: Response, next: NextFunction): void {
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 ||
+    req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || req.method === 'GET' || req.method === 'HEAD') return next();
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (BODY_TYPES.has(type) || type.endsWith('+json')) return next();
+  res.status(415).json({
+    error: 'unsupported_media_type',
+    message: `cannot read a body of type "${type || 'none'}"`,
+    details: [
+      {
+        field: 'content-type',
+        message: 'send application/json (YAML or CSV only to the inventory import)',
+      },
+    ],
+  });
+}
+
 export function configureApp(app: INestApplication, config: NetwatchConfig): void {
   (app.getHttpAdapter().getInstance() as Application).disable('x-powered-by');
   app.use(securityHeaders(config.server));
   enableCors(app, config.server.corsOrigins ?? []);
   app.use(requestContext);
+  app.use(refuseUnknownBodies);
   app.use(json({ limit: config.server.bodyLimitBytes }));
   // Raw bytes, not text: the importer must see (and refuse) bytes that are not UTF-8 rather
   // than receive them already replaced by U+FFFD.

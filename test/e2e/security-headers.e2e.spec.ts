@@ -51,6 +51,27 @@ describe('security headers', () => {
     expectSecurityHeaders(badJson);
   });
 
+  it('a body of a type the API does not read is a 415 naming content-type, and nothing is made', async () => {
+    const res = await request(t.http)
+      .post('/api/reports/runs')
+      .set('Content-Type', 'application/xml')
+      .send('<run from="2026-10-01"/>')
+      .expect(415);
+    expect(res.body).toMatchObject({
+      error: 'unsupported_media_type',
+      details: [{ field: 'content-type' }],
+    });
+    const runs = await request(t.http).get('/api/reports/runs').expect(200);
+    expect(runs.body.total).toBe(0);
+    // JSON, YAML/CSV imports and empty bodies are read as before.
+    await request(t.http)
+      .post('/api/units')
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ code: 'CT-1', kind: 'department', name: 'CT' }))
+      .expect(201);
+    await request(t.http).post('/api/auth/logout').expect(204);
+  });
+
   it('send no HSTS unless it is configured', async () => {
     const res = await request(t.http).get('/health').expect(200);
     expect(res.headers['strict-transport-security']).toBeUndefined();
