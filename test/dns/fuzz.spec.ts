@@ -23,6 +23,7 @@ import {
 import { QueryErrorCode, UdpTcpTransport } from '../../probes/dns/transport';
 import { QueryHook, RunningServer, start } from '../support/dns/authoritative-server';
 import { loadFixtureZones } from '../support/dns/zones';
+import { applyShared, type SharedMutation } from '../fuzz/mutations';
 
 /**
  * Property tests for everything that reads bytes from the network: the message decoder, the
@@ -57,9 +58,7 @@ function decodesOrRejects(buf: Buffer): void {
 // Byte-level mutations of real responses
 
 type ByteMutation =
-  | { kind: 'set'; at: number; value: number }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'duplicate'; from: number; length: number; to: number }
+  | SharedMutation
   | { kind: 'splice'; donor: number; from: number; length: number; to: number; replace: boolean }
   | { kind: 'count'; which: number; value: number };
 
@@ -92,23 +91,9 @@ const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
 );
 
 function mutateBytes(original: Buffer, mutations: ByteMutation[], donors: Buffer[]): Buffer {
-  let b = Buffer.from(original);
+  let b: Buffer = Buffer.from(original);
   for (const m of mutations) {
-    const len = Math.max(b.length, 1);
     switch (m.kind) {
-      case 'set':
-        if (b.length) b[m.at % b.length] = m.value;
-        break;
-      case 'truncate':
-        b = b.subarray(0, m.at % len);
-        break;
-      case 'duplicate': {
-        const from = m.from % len;
-        const slice = b.subarray(from, from + m.length);
-        const to = m.to % (b.length + 1);
-        b = Buffer.concat([b.subarray(0, to), slice, b.subarray(to)]);
-        break;
-      }
       case 'splice': {
         const donor = donors[m.donor % donors.length];
         const from = m.from % donor.length;
@@ -119,8 +104,13 @@ function mutateBytes(original: Buffer, mutations: ByteMutation[], donors: Buffer
         break;
       }
       case 'count':
-        if (b.length >= 12) b.writeUInt16BE(m.value, 4 + 2 * m.which);
+        if (b.length >= 12) {
+          b = Buffer.from(b);
+          b.writeUInt16BE(m.value, 4 + 2 * m.which);
+        }
         break;
+      default:
+        b = applyShared(b, m);
     }
   }
   return b;

@@ -5,10 +5,14 @@ import fc from 'fast-check';
  * delete a run. Positions are taken modulo the current length, so any generated mutation applies
  * to any input and shrinks well.
  */
-export type ByteMutation =
+/** The mutations every byte fuzzer here uses (the DNS fuzz adds its own kinds to them). */
+export type SharedMutation =
   | { kind: 'set'; at: number; value: number }
   | { kind: 'truncate'; at: number }
-  | { kind: 'duplicate'; from: number; length: number; to: number }
+  | { kind: 'duplicate'; from: number; length: number; to: number };
+
+export type ByteMutation =
+  | SharedMutation
   | { kind: 'insert'; at: number; bytes: number[] }
   | { kind: 'delete'; at: number; length: number };
 
@@ -37,24 +41,31 @@ export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   }),
 );
 
+/** Applies one shared mutation; positions are taken modulo the current length. */
+export function applyShared(b: Buffer, m: SharedMutation): Buffer {
+  const len = Math.max(b.length, 1);
+  switch (m.kind) {
+    case 'set': {
+      const copy = Buffer.from(b);
+      if (copy.length) copy[m.at % copy.length] = m.value;
+      return copy;
+    }
+    case 'truncate':
+      return b.subarray(0, m.at % len);
+    case 'duplicate': {
+      const from = m.from % len;
+      const slice = b.subarray(from, from + m.length);
+      const to = m.to % (b.length + 1);
+      return Buffer.concat([b.subarray(0, to), slice, b.subarray(to)]);
+    }
+  }
+}
+
 export function mutateBytes(original: Buffer, mutations: readonly ByteMutation[]): Buffer {
-  let b = Buffer.from(original);
+  let b: Buffer = Buffer.from(original);
   for (const m of mutations) {
     const len = Math.max(b.length, 1);
     switch (m.kind) {
-      case 'set':
-        if (b.length) b[m.at % b.length] = m.value;
-        break;
-      case 'truncate':
-        b = b.subarray(0, m.at % len);
-        break;
-      case 'duplicate': {
-        const from = m.from % len;
-        const slice = b.subarray(from, from + m.length);
-        const to = m.to % (b.length + 1);
-        b = Buffer.concat([b.subarray(0, to), slice, b.subarray(to)]);
-        break;
-      }
       case 'insert': {
         const at = m.at % (b.length + 1);
         b = Buffer.concat([b.subarray(0, at), Buffer.from(m.bytes), b.subarray(at)]);
@@ -65,6 +76,8 @@ export function mutateBytes(original: Buffer, mutations: readonly ByteMutation[]
         b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.length)]);
         break;
       }
+      default:
+        b = applyShared(b, m);
     }
   }
   return b;
