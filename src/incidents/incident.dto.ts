@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -165,7 +165,8 @@ export class NoteDto {
   text!: string;
 }
 
-export class IncidentListQueryDto extends PagingDto {
+/** Which incidents a query covers: unit subtree, severities, categories, opening period. */
+export class IncidentScopeQueryDto {
   @ApiPropertyOptional({ description: 'Unit code or id: this unit and the units below it' })
   @IsOptional()
   @IsString()
@@ -180,12 +181,6 @@ export class IncidentListQueryDto extends PagingDto {
   })
   @IsIn(INCIDENT_SEVERITIES, { each: true })
   severity?: IncidentSeverity[];
-
-  @ApiPropertyOptional({ description: 'Comma-separated, e.g. open,acknowledged' })
-  @IsOptional()
-  @Transform(toList)
-  @IsIn(INCIDENT_STATUSES, { each: true })
-  status?: IncidentStatus[];
 
   @ApiPropertyOptional({ description: 'Comma-separated' })
   @IsOptional()
@@ -202,6 +197,14 @@ export class IncidentListQueryDto extends PagingDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+}
+
+export class IncidentListQueryDto extends IntersectionType(PagingDto, IncidentScopeQueryDto) {
+  @ApiPropertyOptional({ description: 'Comma-separated, e.g. open,acknowledged' })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(INCIDENT_STATUSES, { each: true })
+  status?: IncidentStatus[];
 
   @ApiPropertyOptional({ enum: LINK_OBJECT_TYPES, description: 'Linked object type' })
   @IsOptional()
@@ -214,38 +217,7 @@ export class IncidentListQueryDto extends PagingDto {
   objectId?: string;
 }
 
-export class IncidentMetricsQueryDto {
-  @ApiPropertyOptional({ description: 'Unit code or id: this unit and the units below it' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  unit?: string;
-
-  @ApiPropertyOptional({ description: 'Comma-separated, e.g. 1,2' })
-  @IsOptional()
-  @Transform(({ value }) => {
-    const list = toList({ value });
-    return Array.isArray(list) ? list.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v)) : list;
-  })
-  @IsIn(INCIDENT_SEVERITIES, { each: true })
-  severity?: IncidentSeverity[];
-
-  @ApiPropertyOptional({ description: 'Comma-separated' })
-  @IsOptional()
-  @Transform(toList)
-  @IsIn(INCIDENT_CATEGORIES, { each: true })
-  category?: IncidentCategory[];
-
-  @ApiPropertyOptional({ description: 'Opened at or after (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'Opened before (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-}
+export class IncidentMetricsQueryDto extends IncidentScopeQueryDto {}
 
 export class MarkReportedDto {
   @ApiPropertyOptional({ description: 'When the report was sent (ISO 8601); default: now' })
