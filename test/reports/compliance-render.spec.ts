@@ -1,19 +1,10 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
-import { configureApp } from '../../src/app.setup';
-import { NetwatchConfig } from '../../src/config/config.types';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import {
-  buildComplianceReport,
-  ComplianceReport,
-} from '../../src/reports/compliance/compliance-report';
+import { ComplianceReport } from '../../src/reports/compliance/compliance-report';
 import {
   formatChange,
   formatDate,
@@ -24,20 +15,10 @@ import {
 import { COMPLIANCE_LABELS } from '../../src/reports/compliance/labels';
 import { renderComplianceReport } from '../../src/reports/compliance/render';
 import { DEFAULT_COMPLIANCE_RULES } from '../../src/reports/compliance/rules';
-import {
-  COMPLIANCE_RULES,
-  REPORTS_CLOCK,
-  ReportsController,
-} from '../../src/reports/reports.controller';
-import { createTestDatabase } from '../support/database';
 import { parsePdf, renderPdfPage } from '../support/pdf';
-import { Fixture, GENERATED_AT, PERIOD, seedProvince } from './fixture';
+import { Fixture, PERIOD, ReportsTestApp, startReportsApp } from './fixture';
 
-let db: { url: string; drop(): Promise<void> };
-let app: INestApplication;
-let ds: DataSource;
 let http: App;
-let fx: Fixture;
 let report: ComplianceReport;
 
 /**
@@ -46,7 +27,7 @@ let report: ComplianceReport;
  * 2026-02-19T17:00Z: k0 [02-19 17:00, 02-21 17:00), … k3 [02-25 17:00, 02-27 17:00), k4 the
  * previous period, k5 the period.
  */
-async function seedOlderRollups(): Promise<void> {
+async function seedOlderRollups(ds: DataSource, fx: Fixture): Promise<void> {
   const rollup = async (
     grain: 'hourly' | 'daily',
     name: string,
@@ -77,35 +58,15 @@ async function seedOlderRollups(): Promise<void> {
   await rollup('hourly', 'C1', '2026-02-27T03:00:00Z', { up: 1, down: 1 });
 }
 
+let t: ReportsTestApp;
+
 beforeAll(async () => {
-  db = await createTestDatabase();
-  // The controller alone (not ReportsModule, which also carries the scheduled runs).
-  const moduleRef = await Test.createTestingModule({
-    imports: [TypeOrmModule.forRoot(dataSourceOptions({ url: db.url, poolSize: 4 }))],
-    controllers: [ReportsController],
-    providers: [
-      { provide: COMPLIANCE_RULES, useValue: DEFAULT_COMPLIANCE_RULES },
-      { provide: REPORTS_CLOCK, useValue: () => new Date(GENERATED_AT) },
-    ],
-  }).compile();
-  app = moduleRef.createNestApplication({ logger: ['error'] });
-  configureApp(app, { server: { bodyLimitBytes: 1_000_000 } } as NetwatchConfig);
-  await app.init();
-  ds = app.get(DataSource);
-  http = app.getHttpServer() as App;
-  fx = await seedProvince(ds);
-  await seedOlderRollups();
-  report = await buildComplianceReport(ds, {
-    ...PERIOD,
-    unitId: null,
-    generatedAt: GENERATED_AT,
-    rules: DEFAULT_COMPLIANCE_RULES,
-  });
+  t = await startReportsApp(DEFAULT_COMPLIANCE_RULES, seedOlderRollups);
+  ({ http, report } = t);
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await db?.drop();
+  await t?.close();
 });
 
 const flat = (s: string) => s.replace(/\s+/g, ' ');

@@ -1,14 +1,8 @@
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
-import { configureApp } from '../../src/app.setup';
-import { NetwatchConfig } from '../../src/config/config.types';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { complianceCsv, CSV_SECTION_NAMES } from '../../src/reports/compliance/compliance-csv';
 import {
   buildComplianceReport,
@@ -20,49 +14,22 @@ import {
   loadComplianceRules,
   validateComplianceRules,
 } from '../../src/reports/compliance/rules';
-import {
-  COMPLIANCE_RULES,
-  REPORTS_CLOCK,
-  ReportsController,
-} from '../../src/reports/reports.controller';
-import { createTestDatabase } from '../support/database';
-import { Fixture, GENERATED_AT, PERIOD, seedProvince } from './fixture';
+import { Fixture, GENERATED_AT, PERIOD, ReportsTestApp, startReportsApp } from './fixture';
 
-let db: { url: string; drop(): Promise<void> };
-let app: INestApplication;
 let ds: DataSource;
 let http: App;
 let fx: Fixture;
 let report: ComplianceReport;
 
+let t: ReportsTestApp;
+
 beforeAll(async () => {
-  db = await createTestDatabase();
-  // The controller alone (ReportsModule also carries the scheduled runs and their outbox).
-  const moduleRef = await Test.createTestingModule({
-    imports: [TypeOrmModule.forRoot(dataSourceOptions({ url: db.url, poolSize: 4 }))],
-    controllers: [ReportsController],
-    providers: [
-      { provide: COMPLIANCE_RULES, useFactory: () => loadComplianceRules() },
-      { provide: REPORTS_CLOCK, useValue: () => new Date(GENERATED_AT) },
-    ],
-  }).compile();
-  app = moduleRef.createNestApplication({ logger: ['error'] });
-  configureApp(app, { server: { bodyLimitBytes: 1_000_000 } } as NetwatchConfig);
-  await app.init();
-  ds = app.get(DataSource);
-  http = app.getHttpServer() as App;
-  fx = await seedProvince(ds);
-  report = await buildComplianceReport(ds, {
-    ...PERIOD,
-    unitId: null,
-    generatedAt: GENERATED_AT,
-    rules: DEFAULT_COMPLIANCE_RULES,
-  });
-});
+  t = await startReportsApp(loadComplianceRules());
+  ({ ds, http, fx, report } = t);
+}, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await db?.drop();
+  await t?.close();
 });
 
 describe('rules', () => {

@@ -1,5 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
+import { configureApp } from '../../src/app.setup';
+import { NetwatchConfig } from '../../src/config/config.types';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import {
+  buildComplianceReport,
+  ComplianceReport,
+} from '../../src/reports/compliance/compliance-report';
+import { ComplianceRules, DEFAULT_COMPLIANCE_RULES } from '../../src/reports/compliance/rules';
+import {
+  COMPLIANCE_RULES,
+  REPORTS_CLOCK,
+  ReportsController,
+} from '../../src/reports/reports.controller';
+import { createTestDatabase } from '../support/database';
 
 /**
  * A small province for the compliance report tests; every figure the tests expect is computed
@@ -302,5 +320,57 @@ export async function seedProvince(ds: DataSource): Promise<Fixture> {
     services: { S1, S2, S3, S4 },
     checks,
     incidents: { I1, I2, I3, I4, I5, I6 },
+  };
+}
+
+export interface ReportsTestApp {
+  app: INestApplication;
+  ds: DataSource;
+  http: App;
+  fx: Fixture;
+  /** The whole-province report of PERIOD, built after `beforeReport`. */
+  report: ComplianceReport;
+  close(): Promise<void>;
+}
+
+/**
+ * The reports controller alone (not ReportsModule, which also carries the scheduled runs and
+ * their outbox) on a fresh database seeded with the province above, its clock at GENERATED_AT.
+ */
+export async function startReportsApp(
+  rules: ComplianceRules,
+  beforeReport?: (ds: DataSource, fx: Fixture) => Promise<void>,
+): Promise<ReportsTestApp> {
+  const db = await createTestDatabase();
+  const moduleRef = await Test.createTestingModule({
+    imports: [TypeOrmModule.forRoot(dataSourceOptions({ url: db.url, poolSize: 4 }))],
+    controllers: [ReportsController],
+    providers: [
+      { provide: COMPLIANCE_RULES, useValue: rules },
+      { provide: REPORTS_CLOCK, useValue: () => new Date(GENERATED_AT) },
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  configureApp(app, { server: { bodyLimitBytes: 1_000_000 } } as NetwatchConfig);
+  await app.init();
+  const ds = app.get(DataSource);
+  const fx = await seedProvince(ds);
+  await beforeReport?.(ds, fx);
+  const report = await buildComplianceReport(ds, {
+    ...PERIOD,
+    unitId: null,
+    generatedAt: GENERATED_AT,
+    rules: DEFAULT_COMPLIANCE_RULES,
+  });
+  return {
+    app,
+    ds,
+    http: app.getHttpServer() as App,
+    fx,
+    report,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
   };
 }

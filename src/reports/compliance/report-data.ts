@@ -1,18 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { StatusCounts } from '../../monitoring/results/rollup-query';
 import { DAY_MS, Period } from './period';
 
 /** What the report reads: a DataSource or an EntityManager (both have `query`). */
 export type Queryable = Pick<DataSource | EntityManager, 'query'>;
 
 /** Result counts of one check over a period, from the rollups. */
-export interface CheckFigures {
-  up: number;
-  degraded: number;
-  down: number;
-  notTested: number;
-  unknown: number;
-  unreachable: number;
-  total: number;
+export interface CheckFigures extends StatusCounts {
   /** up + degraded + down + unreachable: the results that say something about the target. */
   judged: number;
   /** (up + degraded) / judged × 100; null when nothing was judged. */
