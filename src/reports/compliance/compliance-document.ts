@@ -84,10 +84,17 @@ export function complianceDocument(
     const display = lang === 'en' ? (u?.unitNameEn ?? u?.unitName ?? name) : (u?.unitName ?? name);
     return display ? `${display} (${code ?? u?.unitCode ?? ''})` : (code ?? DASH);
   };
-  const capped = (rows: string[][], section: string): DocBlock[] =>
-    rows.length > MAX_ROWS
-      ? [{ kind: 'paragraph', text: t.text.more(rows.length - MAX_ROWS, section), muted: true }]
-      : [];
+  /** A table of at most MAX_ROWS rows (a line points to the CSV for the rest), or "none". */
+  const cappedTable = (columns: DocColumn[], rows: string[][], section: string): DocBlock[] => {
+    if (!rows.length) return [{ kind: 'paragraph', text: t.values.none }];
+    const table: DocBlock = { kind: 'table', columns, rows: rows.slice(0, MAX_ROWS) };
+    return rows.length > MAX_ROWS
+      ? [
+          table,
+          { kind: 'paragraph', text: t.text.more(rows.length - MAX_ROWS, section), muted: true },
+        ]
+      : [table];
+  };
   const period = formatPeriod(report.period.from, report.period.to, lang);
   const scope = report.scope.unitId
     ? unitName(report.scope.unitId, report.scope.unitCode, report.scope.unitName)
@@ -258,22 +265,17 @@ export function complianceDocument(
       ]),
     },
     { kind: 'subheading', text: t.sub.ipv6NotOperational },
-    ...(notOperationalRows.length
-      ? [
-          {
-            kind: 'table' as const,
-            columns: [
-              { header: t.columns.unit, width: 2.4 },
-              { header: t.columns.hostname, width: 2.4 },
-              { header: t.columns.family, width: 1 },
-              { header: t.columns.aaaa, width: 0.9 },
-              { header: t.columns.operationalPct, width: 1.1, align: 'right' as const },
-            ],
-            rows: notOperationalRows.slice(0, MAX_ROWS),
-          },
-          ...capped(notOperationalRows, 'ipv6-services'),
-        ]
-      : [{ kind: 'paragraph' as const, text: t.values.none }]),
+    ...cappedTable(
+      [
+        { header: t.columns.unit, width: 2.4 },
+        { header: t.columns.hostname, width: 2.4 },
+        { header: t.columns.family, width: 1 },
+        { header: t.columns.aaaa, width: 0.9 },
+        { header: t.columns.operationalPct, width: 1.1, align: 'right' },
+      ],
+      notOperationalRows,
+      'ipv6-services',
+    ),
   ]);
 
   // 3. DNSSEC.
@@ -335,23 +337,18 @@ export function complianceDocument(
         }
       : { kind: 'paragraph', text: t.values.none },
     { kind: 'subheading', text: t.sub.dnssecAttention },
-    ...(attentionRows.length
-      ? [
-          {
-            kind: 'table' as const,
-            columns: [
-              { header: t.columns.unit, width: 2.2 },
-              { header: t.columns.hostname, width: 2.2 },
-              { header: t.columns.validation, width: 1.2 },
-              { header: t.columns.validPct, width: 1, align: 'right' as const },
-              { header: t.columns.expiry, width: 0.9, align: 'right' as const },
-              { header: t.columns.warnings, width: 1.8 },
-            ],
-            rows: attentionRows.slice(0, MAX_ROWS),
-          },
-          ...capped(attentionRows, 'dnssec-zones'),
-        ]
-      : [{ kind: 'paragraph' as const, text: t.values.none }]),
+    ...cappedTable(
+      [
+        { header: t.columns.unit, width: 2.2 },
+        { header: t.columns.hostname, width: 2.2 },
+        { header: t.columns.validation, width: 1.2 },
+        { header: t.columns.validPct, width: 1, align: 'right' },
+        { header: t.columns.expiry, width: 0.9, align: 'right' },
+        { header: t.columns.warnings, width: 1.8 },
+      ],
+      attentionRows,
+      'dnssec-zones',
+    ),
   ]);
 
   // 4. Availability / SLA.
@@ -391,42 +388,32 @@ export function complianceDocument(
       ],
     },
     { kind: 'subheading', text: t.sub.servicesBelowTarget },
-    ...(belowRows.length
-      ? [
-          {
-            kind: 'table' as const,
-            columns: [
-              { header: t.columns.unit, width: 2.2 },
-              { header: t.columns.hostname, width: 2.2 },
-              { header: t.columns.criticality, width: 1.1 },
-              { header: t.columns.target, width: 0.9, align: 'right' as const },
-              { header: t.columns.uptime, width: 1, align: 'right' as const },
-              { header: t.columns.downtime, width: 1.1, align: 'right' as const },
-            ],
-            rows: belowRows.slice(0, MAX_ROWS),
-          },
-          ...capped(belowRows, 'availability-services'),
-        ]
-      : [{ kind: 'paragraph' as const, text: t.values.none }]),
+    ...cappedTable(
+      [
+        { header: t.columns.unit, width: 2.2 },
+        { header: t.columns.hostname, width: 2.2 },
+        { header: t.columns.criticality, width: 1.1 },
+        { header: t.columns.target, width: 0.9, align: 'right' },
+        { header: t.columns.uptime, width: 1, align: 'right' },
+        { header: t.columns.downtime, width: 1.1, align: 'right' },
+      ],
+      belowRows,
+      'availability-services',
+    ),
     { kind: 'subheading', text: t.sub.circuits },
-    ...(circuitRows.length
-      ? [
-          {
-            kind: 'table' as const,
-            columns: [
-              { header: t.columns.provider, width: 1.1 },
-              { header: t.columns.circuit, width: 1.3 },
-              { header: t.columns.unit, width: 2.2 },
-              { header: t.columns.sla, width: 0.9, align: 'right' as const },
-              { header: t.columns.uptime, width: 1, align: 'right' as const },
-              { header: t.columns.downtime, width: 1.1, align: 'right' as const },
-              { header: t.columns.meetsSla, width: 0.8 },
-            ],
-            rows: circuitRows.slice(0, MAX_ROWS),
-          },
-          ...capped(circuitRows, 'availability-circuits'),
-        ]
-      : [{ kind: 'paragraph' as const, text: t.values.none }]),
+    ...cappedTable(
+      [
+        { header: t.columns.provider, width: 1.1 },
+        { header: t.columns.circuit, width: 1.3 },
+        { header: t.columns.unit, width: 2.2 },
+        { header: t.columns.sla, width: 0.9, align: 'right' },
+        { header: t.columns.uptime, width: 1, align: 'right' },
+        { header: t.columns.downtime, width: 1.1, align: 'right' },
+        { header: t.columns.meetsSla, width: 0.8 },
+      ],
+      circuitRows,
+      'availability-circuits',
+    ),
     { kind: 'subheading', text: t.sub.providers },
     report.availability.providers.length
       ? {
