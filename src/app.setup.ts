@@ -7,6 +7,7 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { runWithActor } from './common/request-context';
 import { strictValidationPipe } from './common/validation';
 import { NetwatchConfig } from './config/config.types';
+import { isDashboardPath, serveDashboard } from './web/dashboard';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -59,6 +60,17 @@ export function securityHeaders(server: NetwatchConfig['server']): RequestHandle
       'form-action': ["'none'"],
     }),
   );
+  // The dashboard: its own bundle only (no inline script); fetches go to the same origin.
+  const dashboard = helmet(
+    options({
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'"],
+      'img-src': ["'self'", 'data:', 'blob:'],
+      'connect-src': ["'self'"],
+      'form-action': ["'self'"],
+    }),
+  );
   const docs = helmet(
     options({
       'default-src': ["'self'"],
@@ -72,7 +84,9 @@ export function securityHeaders(server: NetwatchConfig['server']): RequestHandle
   return (req, res, next) =>
     req.path === DOCS_PATH || req.path.startsWith(`${DOCS_PATH}/`)
       ? docs(req, res, next)
-      : api(req, res, next);
+      : isDashboardPath(req.path)
+        ? dashboard(req, res, next)
+        : api(req, res, next);
 }
 
 /**
@@ -151,4 +165,5 @@ export function configureApp(app: INestApplication, config: NetwatchConfig): voi
       .build(),
   );
   SwaggerModule.setup(DOCS_PATH.slice(1), app, document, { jsonDocumentUrl: 'api/docs-json' });
+  serveDashboard(app);
 }

@@ -24,7 +24,7 @@ import {
   UpdateUserDto,
 } from './auth.dto';
 import { AuthService, Principal } from './auth.service';
-import { Access, Authenticated, Public } from './permissions';
+import { ACCESS, Access, Authenticated, Public } from './permissions';
 
 /** The principal the guard authenticated. */
 export const Caller = createParamDecorator(
@@ -66,7 +66,8 @@ export class AuthController {
   @Authenticated()
   @ApiOperation({ summary: 'Who the caller is: user, role, scope, session or token' })
   me(@Caller() p: Principal) {
-    return p;
+    // The grants per domain, so the dashboard shows only what the API will allow.
+    return { ...p, access: ACCESS[p.role] };
   }
 
   @Post('password')
