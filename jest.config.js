@@ -12,7 +12,15 @@ module.exports = {
     '<rootDir>/probes/**/*.spec.ts',
     '<rootDir>/test/**/*.spec.ts',
   ],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/interop/'],
+  // test/browser needs Chromium: interop tier.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/dist/',
+    '<rootDir>/test/interop/',
+    '<rootDir>/test/browser/',
+    // Scale-out suites on Redis (test/scaleout/*.interop.spec.ts): interop tier.
+    '<rootDir>/test/scaleout/.*\\.interop\\.spec\\.ts$',
+  ],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

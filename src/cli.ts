@@ -32,6 +32,7 @@ import { lastLocalMonth, Period, periodProblems } from './reports/compliance/per
 import { periodLabel, ReportRunner } from './reports/runs/report-runner';
 import { ReportFormat, ReportLang } from './reports/runs/schedules';
 import { logLevels, RunningService, startService } from './service';
+import { runWorker, WorkerUsageError } from './scaleout/worker-main';
 
 /** Starts what a one-shot command needs (database, migrations; no HTTP) and always stops it. */
 async function withService<T>(fn: (service: RunningService) => Promise<T>): Promise<T> {
@@ -530,6 +531,33 @@ check
       },
     ),
   );
+
+program
+  .command('worker')
+  .description(
+    'run a probe worker (scale-out, queue mode): checks from the queue of one location, results back in batches; needs Redis, not PostgreSQL',
+  )
+  .requiredOption('--location <name>', 'the vantage point this worker probes from, e.g. hanoi-vnpt')
+  .option('--concurrency <n>', 'checks run at once (default: scaleout.workerConcurrency)')
+  .addHelpText(
+    'after',
+    '\nRedis: NETWATCH_REDIS_URL (scaleout.redisUrl); where probes may go: NETWATCH_PROBE_SCOPE.\n' +
+      'SNMP secrets arrive sealed: set the same NETWATCH_SECRET_KEY as the scheduler. SIGTERM stops cleanly.',
+  )
+  .action(async (opts: { location: string; concurrency?: string }) => {
+    try {
+      const config = loadConfig();
+      Logger.overrideLogger(logLevels(config.log.level));
+      const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
+      await runWorker(config, { location: opts.location, concurrency });
+    } catch (err) {
+      if (err instanceof WorkerUsageError) {
+        process.stderr.write(`error: ${err.message}\n`);
+        process.exit(2);
+      }
+      fail(err);
+    }
+  });
 
 program
   .command('migrate')

@@ -89,10 +89,34 @@ describe('loadConfig', () => {
         rawRetentionDays: 30,
         hourlyRetentionDays: 400,
         dailyRetentionYears: 5,
+        lockGraceSeconds: 900,
+        resultBuffer: { memoryRows: 100000, spoolDir: '', spoolMaxBytes: 536870912 },
+      },
+      scaleout: {
+        mode: 'single',
+        redisUrl: 'redis://127.0.0.1:6379',
+        prefix: 'netwatch',
+        defaultLocations: ['default'],
+        resultGraceMs: 10000,
+        lockMs: 30000,
+        stalledMs: 30000,
+        workerConcurrency: 64,
+        batchMs: 200,
+        batchSize: 100,
       },
       auth: { adminPassword: '', sessionHours: 12, lockoutAttempts: 5, lockoutMinutes: 15 },
       reports: { schedulesFile: 'config/report-schedules.yaml' },
       organisation: { name: '', nameEn: '', managingBody: '', managingBodyEn: '' },
+      publicStatus: {
+        title: '',
+        titleEn: '',
+        services: [
+          'website:www.lamdong.gov.vn',
+          'public_service:dichvucong.lamdong.gov.vn',
+          'mail_domain:lamdong.gov.vn',
+          'website:mail.lamdong.gov.vn',
+        ],
+      },
       incidents: {
         reportDueDays: 5,
         reopenWindowMinutes: 30,
@@ -165,6 +189,20 @@ describe('loadConfig', () => {
         NETWATCH_RAW_RETENTION_DAYS: '7',
         NETWATCH_HOURLY_RETENTION_DAYS: '60',
         NETWATCH_DAILY_RETENTION_YEARS: '2',
+        NETWATCH_LOCK_GRACE_SECONDS: '0',
+        NETWATCH_RESULT_MEMORY_ROWS: '500',
+        NETWATCH_RESULT_SPOOL_DIR: '/srv/spool',
+        NETWATCH_RESULT_SPOOL_MAX_BYTES: '1048576',
+        NETWATCH_SCALEOUT_MODE: 'queue',
+        NETWATCH_REDIS_URL: 'redis://:pw@10.0.0.5:6380/1',
+        NETWATCH_QUEUE_PREFIX: 'nw-prod',
+        NETWATCH_LOCATIONS: 'so-tttt,internet',
+        NETWATCH_RESULT_GRACE_MS: '5000',
+        NETWATCH_QUEUE_LOCK_MS: '20000',
+        NETWATCH_QUEUE_STALLED_MS: '10000',
+        NETWATCH_WORKER_CONCURRENCY: '128',
+        NETWATCH_RESULT_BATCH_MS: '100',
+        NETWATCH_RESULT_BATCH_SIZE: '50',
         NETWATCH_ADMIN_PASSWORD: 'a-long-admin-password',
         NETWATCH_SESSION_HOURS: '8',
         NETWATCH_LOCKOUT_ATTEMPTS: '3',
@@ -174,6 +212,9 @@ describe('loadConfig', () => {
         NETWATCH_ORG_NAME_EN: 'Department of Science and Technology',
         NETWATCH_ORG_MANAGING_BODY: 'UBND tỉnh Lâm Đồng',
         NETWATCH_ORG_MANAGING_BODY_EN: "Provincial People's Committee",
+        NETWATCH_PUBLIC_STATUS_TITLE: 'Dịch vụ công',
+        NETWATCH_PUBLIC_STATUS_TITLE_EN: 'Public services',
+        NETWATCH_PUBLIC_STATUS_SERVICES: 'www.example.gov.vn, mail_domain:example.gov.vn',
         NETWATCH_INCIDENT_REPORT_DUE_DAYS: '3',
         NETWATCH_INCIDENT_REOPEN_MINUTES: '0',
         NETWATCH_INCIDENT_AUTO_RESOLVE: '4,2,4',
@@ -228,6 +269,20 @@ describe('loadConfig', () => {
         rawRetentionDays: 7,
         hourlyRetentionDays: 60,
         dailyRetentionYears: 2,
+        lockGraceSeconds: 0,
+        resultBuffer: { memoryRows: 500, spoolDir: '/srv/spool', spoolMaxBytes: 1048576 },
+      },
+      scaleout: {
+        mode: 'queue',
+        redisUrl: 'redis://:pw@10.0.0.5:6380/1',
+        prefix: 'nw-prod',
+        defaultLocations: ['so-tttt', 'internet'],
+        resultGraceMs: 5000,
+        lockMs: 20000,
+        stalledMs: 10000,
+        workerConcurrency: 128,
+        batchMs: 100,
+        batchSize: 50,
       },
       auth: {
         adminPassword: 'a-long-admin-password',
@@ -241,6 +296,11 @@ describe('loadConfig', () => {
         nameEn: 'Department of Science and Technology',
         managingBody: 'UBND tỉnh Lâm Đồng',
         managingBodyEn: "Provincial People's Committee",
+      },
+      publicStatus: {
+        title: 'Dịch vụ công',
+        titleEn: 'Public services',
+        services: ['www.example.gov.vn', 'mail_domain:example.gov.vn'],
       },
       incidents: {
         reportDueDays: 3,
@@ -265,7 +325,7 @@ describe('loadConfig', () => {
       },
     });
     // Every setting in the table was exercised above.
-    expect(SETTINGS).toHaveLength(53);
+    expect(SETTINGS).toHaveLength(70);
   });
 
   it('refuses severities outside 1-4 and a list where a number belongs', () => {
@@ -278,6 +338,24 @@ describe('loadConfig', () => {
     expect(problems[0]).toContain('incidents.autoResolveSeverities');
     expect(problems[0]).toContain('NETWATCH_INCIDENT_AUTO_RESOLVE');
     expect(problems[1]).toContain('notifications.maxAttempts');
+  });
+
+  it('refuses a result buffer that cannot work, naming the key', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {
+          NETWATCH_RESULT_SPOOL_MAX_BYTES: '100',
+          NETWATCH_RESULT_MEMORY_ROWS: '0',
+          NETWATCH_LOCK_GRACE_SECONDS: '-1',
+        },
+      }),
+    );
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toContain('monitoring.resultBuffer.memoryRows');
+    expect(problems.join('\n')).toContain('monitoring.lockGraceSeconds');
+    expect(problems.join('\n')).toContain(
+      'monitoring.resultBuffer.spoolMaxBytes (NETWATCH_RESULT_SPOOL_MAX_BYTES): must be 0 (no spool) or at least 1024',
+    );
   });
 
   it('ignores an empty environment variable (the file value stays)', () => {

@@ -5,6 +5,8 @@ import { scopeAllowList } from '../monitoring/checks/scope';
 import { parseAllowList } from '../common/outbound-guard';
 import { projectRoot } from '../common/project-root';
 import { LogLevelName, NetwatchConfig } from './config.types';
+import { scaleoutProblems } from '../scaleout/scaleout-config';
+import { publicStatusProblems } from '../monitoring/public-status.config';
 
 /** A configuration value that cannot be used; the message names the key and where it came from. */
 export class ConfigError extends Error {
@@ -79,6 +81,22 @@ export const SETTINGS: readonly Setting[] = [
     env: 'NETWATCH_DAILY_RETENTION_YEARS',
     kind: 'positiveInt',
   },
+  {
+    path: 'monitoring.lockGraceSeconds',
+    env: 'NETWATCH_LOCK_GRACE_SECONDS',
+    kind: 'nonNegativeInt',
+  },
+  {
+    path: 'monitoring.resultBuffer.memoryRows',
+    env: 'NETWATCH_RESULT_MEMORY_ROWS',
+    kind: 'positiveInt',
+  },
+  { path: 'monitoring.resultBuffer.spoolDir', env: 'NETWATCH_RESULT_SPOOL_DIR', kind: 'string' },
+  {
+    path: 'monitoring.resultBuffer.spoolMaxBytes',
+    env: 'NETWATCH_RESULT_SPOOL_MAX_BYTES',
+    kind: 'nonNegativeInt',
+  },
   { path: 'auth.adminPassword', env: 'NETWATCH_ADMIN_PASSWORD', kind: 'string' },
   { path: 'auth.sessionHours', env: 'NETWATCH_SESSION_HOURS', kind: 'positiveInt' },
   { path: 'auth.lockoutAttempts', env: 'NETWATCH_LOCKOUT_ATTEMPTS', kind: 'positiveInt' },
@@ -104,6 +122,9 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'severityList',
   },
   { path: 'incidents.degradedKinds', env: 'NETWATCH_INCIDENT_DEGRADED_KINDS', kind: 'stringList' },
+  { path: 'publicStatus.title', env: 'NETWATCH_PUBLIC_STATUS_TITLE', kind: 'string' },
+  { path: 'publicStatus.titleEn', env: 'NETWATCH_PUBLIC_STATUS_TITLE_EN', kind: 'string' },
+  { path: 'publicStatus.services', env: 'NETWATCH_PUBLIC_STATUS_SERVICES', kind: 'stringList' },
   { path: 'notifications.enabled', env: 'NETWATCH_NOTIFICATIONS', kind: 'boolean' },
   { path: 'notifications.publicUrl', env: 'NETWATCH_PUBLIC_URL', kind: 'string' },
   { path: 'notifications.pollMs', env: 'NETWATCH_NOTIFY_POLL_MS', kind: 'positiveInt' },
@@ -153,6 +174,20 @@ export const SETTINGS: readonly Setting[] = [
     env: 'NETWATCH_OUTBOUND_ALLOW',
     kind: 'outboundAllowList',
   },
+  { path: 'scaleout.mode', env: 'NETWATCH_SCALEOUT_MODE', kind: 'string' },
+  { path: 'scaleout.redisUrl', env: 'NETWATCH_REDIS_URL', kind: 'string' },
+  { path: 'scaleout.prefix', env: 'NETWATCH_QUEUE_PREFIX', kind: 'string' },
+  { path: 'scaleout.defaultLocations', env: 'NETWATCH_LOCATIONS', kind: 'stringList' },
+  { path: 'scaleout.resultGraceMs', env: 'NETWATCH_RESULT_GRACE_MS', kind: 'positiveInt' },
+  { path: 'scaleout.lockMs', env: 'NETWATCH_QUEUE_LOCK_MS', kind: 'positiveInt' },
+  { path: 'scaleout.stalledMs', env: 'NETWATCH_QUEUE_STALLED_MS', kind: 'positiveInt' },
+  {
+    path: 'scaleout.workerConcurrency',
+    env: 'NETWATCH_WORKER_CONCURRENCY',
+    kind: 'positiveInt',
+  },
+  { path: 'scaleout.batchMs', env: 'NETWATCH_RESULT_BATCH_MS', kind: 'positiveInt' },
+  { path: 'scaleout.batchSize', env: 'NETWATCH_RESULT_BATCH_SIZE', kind: 'positiveInt' },
 ];
 
 const LOG_LEVELS: readonly LogLevelName[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -370,6 +405,17 @@ export function loadConfig(options: LoadOptions = {}): NetwatchConfig {
       problems.push(
         `secrets.previousKeys[${i}] (NETWATCH_SECRET_PREVIOUS_KEYS): must be base64 of exactly 32 bytes`,
       );
+  const buffer = config.monitoring?.resultBuffer;
+  if (buffer && buffer.memoryRows > 100_000_000)
+    problems.push(
+      'monitoring.resultBuffer.memoryRows (NETWATCH_RESULT_MEMORY_ROWS): must be at most 100000000',
+    );
+  if (buffer && buffer.spoolMaxBytes > 0 && buffer.spoolMaxBytes < 1024)
+    problems.push(
+      'monitoring.resultBuffer.spoolMaxBytes (NETWATCH_RESULT_SPOOL_MAX_BYTES): must be 0 (no spool) or at least 1024',
+    );
+  if (config.scaleout) problems.push(...scaleoutProblems(config.scaleout));
+  if (config.publicStatus) problems.push(...publicStatusProblems(config.publicStatus.services));
   if (key && Buffer.from(key, 'base64').length !== 32) {
     problems.push('secrets.key (NETWATCH_SECRET_KEY): must be base64 of exactly 32 bytes');
   }

@@ -35,6 +35,20 @@ export interface NetwatchConfig {
     rawRetentionDays: number;
     hourlyRetentionDays: number;
     dailyRetentionYears: number;
+    /**
+     * How long the only scheduler keeps leading after its PostgreSQL lock session died because the
+     * database server is down (nobody can hold the lock then); 0: stand down at once.
+     */
+    lockGraceSeconds: number;
+    /** Results held while PostgreSQL cannot take them (src/monitoring/results/README.md). */
+    resultBuffer: {
+      /** Results kept in memory; past it they go to the spool. */
+      memoryRows: number;
+      /** Spool folder; empty: <dataDir>/spool/results. */
+      spoolDir: string;
+      /** Spool bound in bytes; past it results are dropped and counted. 0: no spool. */
+      spoolMaxBytes: number;
+    };
   };
   auth: {
     /** The first admin's password; empty: a random one printed once at first start. */
@@ -59,6 +73,36 @@ export interface NetwatchConfig {
     reopenWindowMinutes: number;
     autoResolveSeverities: (1 | 2 | 3 | 4)[];
     degradedKinds: string[];
+  };
+  /** Scale-out (src/scaleout/README.md): probe workers on other machines through a queue. */
+  scaleout: {
+    /** `single`: this process runs every check (no Redis); `queue`: probe workers run them. */
+    mode: 'single' | 'queue';
+    /** Redis holding the BullMQ queues (redis:// or rediss://). */
+    redisUrl: string;
+    /** BullMQ key prefix, so several deployments (or tests) can share one Redis. */
+    prefix: string;
+    /** Locations a check runs from when its settings name none. */
+    defaultLocations: string[];
+    /** Time a location's result may take beyond the check's own timeout (queue wait, batching). */
+    resultGraceMs: number;
+    /** BullMQ lock of a running probe job; a worker that stops renewing it loses the job. */
+    lockMs: number;
+    /** How often workers look for stalled jobs (lost locks) and put them back in the queue. */
+    stalledMs: number;
+    /** Probe jobs one worker process runs at once (`netwatch worker --concurrency`). */
+    workerConcurrency: number;
+    /** A worker sends its results back every batchMs or every batchSize results. */
+    batchMs: number;
+    batchSize: number;
+  };
+  /** The public status page (`/status`, no sign-in): which shared services it shows. */
+  publicStatus: {
+    /** Heading of the page (Vietnamese / English); empty: the built-in one. */
+    title: string;
+    titleEn: string;
+    /** Services by `hostname`, `kind:hostname` or id; only these are ever answered. */
+    services: string[];
   };
   notifications: {
     enabled: boolean;

@@ -215,6 +215,25 @@ export class IncidentListQueryDto extends IntersectionType(PagingDto, IncidentSc
   @IsOptional()
   @IsUUID()
   objectId?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Assigned to exactly this (e.g. a username)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  assignee?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Text in the title (ignoring case), or the incident number (42 or #42)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }
 
 export class IncidentMetricsQueryDto extends IncidentScopeQueryDto {}

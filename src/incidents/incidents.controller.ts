@@ -43,6 +43,8 @@ export class IncidentsController {
       openedTo: q.to ? new Date(q.to) : undefined,
       objectType: q.objectType,
       objectId: q.objectId,
+      assignee: q.assignee,
+      search: q.q,
       limit: q.limit,
       offset: q.offset,
     });

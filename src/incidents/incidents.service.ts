@@ -111,6 +111,9 @@ export interface IncidentFilters {
   openedTo?: Date;
   objectType?: LinkObjectType;
   objectId?: string;
+  assignee?: string;
+  /** Title words (case-insensitive substring) or an incident number (`42`, `#42`). */
+  search?: string;
   limit?: number;
   offset?: number;
 }
@@ -707,6 +710,18 @@ export class IncidentsService {
     if (f.category?.length) conditions.push(`i.category = ANY(${add(f.category)}::text[])`);
     if (f.openedFrom) conditions.push(`i.opened_at >= ${add(f.openedFrom)}`);
     if (f.openedTo) conditions.push(`i.opened_at < ${add(f.openedTo)}`);
+    if (f.assignee) conditions.push(`i.assignee = ${add(f.assignee)}`);
+    const search = f.search?.trim();
+    if (search) {
+      const number = /^#?(\d{1,9})$/.exec(search)?.[1];
+      // LIKE wildcards in the text are matched literally.
+      const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conditions.push(
+        number
+          ? `(i.number = ${add(Number(number))} OR i.title ILIKE ${add(like)})`
+          : `i.title ILIKE ${add(like)}`,
+      );
+    }
     if (f.objectType || f.objectId) {
       const parts = ['l.incident_id = i.id'];
       if (f.objectType) parts.push(`l.object_type = ${add(f.objectType)}`);

@@ -10,6 +10,7 @@ import { ImportController } from './import/import.controller';
 import { InventoryExporter } from './import/exporter';
 import { InventoryImporter } from './import/importer';
 import { IpamController } from './ipam.controller';
+import { ObjectChangesController } from './object-changes.controller';
 import { RESOURCES } from './resources';
 import { UnitTreeController } from './unit-tree.controller';
 
@@ -24,6 +25,7 @@ const perResource: Provider[] = RESOURCES.map((def) => ({
     UnitTreeController,
     IpamController,
     ChangeLogController,
+    ObjectChangesController,
     ImportController,
     ...RESOURCES.map((def) => crudController(def)),
   ],

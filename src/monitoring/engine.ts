@@ -2,13 +2,16 @@ import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CheckResult } from './results/types';
-import { ResultWriter } from './results/result-writer';
+import { ResultWriter, ResultWriterOptions } from './results/result-writer';
 import { PartitionManager } from './results/partition-manager';
 import { CheckDefinition } from './checks/check.types';
 import { ChecksConfig } from './checks/checks-config';
 import { CheckRow as SyncCheckRow, syncChecks } from './checks/sync';
 import { resumeDue, nextDue } from './scheduler/due';
 import { LeaderLock } from './scheduler/leader-lock';
+import { bounded, isConnectionError } from './scheduler/db-errors';
+import { OutageTracker } from './scheduler/outage';
+import { bufferMetrics } from './results/buffer-metrics';
 import { ConcurrencyLimiter } from './scheduler/limiter';
 import { EngineMetrics } from './metrics';
 import { evaluateRound } from './state/round';
@@ -57,7 +60,50 @@ export interface EngineOptions {
   tickMs?: number;
   /** False: no timer; the caller drives tick() (tests, benchmarks). */
   autoTick?: boolean;
+  /**
+   * The scheduler's leader election. Default: the PostgreSQL advisory lock (`LeaderLock`, with
+   * `lockGraceSeconds`). Queue mode passes a `RedisLeaderLock`, so that a PostgreSQL outage does
+   * not stop the scheduler.
+   */
+  lock?: SchedulerLockFactory;
+  /**
+   * Default lock only: how long the scheduler keeps leading while the lock's database server is
+   * down (see LeaderLock `graceMs`). Default 0: stand down at once.
+   */
+  lockGraceSeconds?: number;
+  /** Results held while the database cannot take them (see results/README.md, Buffering). */
+  resultBuffer?: ResultBufferOptions;
+  /** Bound on the tick's own statements (due checks, claim, reconnect probe), ms. Default 10000. */
+  dbTimeoutMs?: number;
 }
+
+export interface ResultBufferOptions {
+  /** Results kept in memory; past it they go to the spool (or are dropped without one). Default 100000. */
+  memoryRows?: number;
+  /** Spool folder; unset: no spool (memory only). */
+  spoolDir?: string;
+  /** Spool bound in bytes; past it results are dropped and counted. Default 512 MiB. */
+  spoolMaxBytes?: number;
+  /** Rows per spool segment file. Default 10000. */
+  segmentRows?: number;
+}
+
+/** What the engine needs from a leader election (the PostgreSQL lock, or Redis in queue mode). */
+export interface SchedulerLock {
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+  readonly isLeader: boolean;
+}
+
+export type SchedulerLockFactory = (handlers: {
+  onAcquired: () => void;
+  onLost: (reason: string) => void;
+  /** Optional: things worth a log line that are not a loss (grace started, lock taken again). */
+  onNotice?: (message: string) => void;
+}) => SchedulerLock;
+
+/** Results kept per check while their states cannot be saved (oldest dropped beyond it). */
+const PENDING_PER_CHECK = 100;
 
 /** A `checks` row with the scheduler's columns, its target and settings typed. */
 type CheckRow = Omit<SyncCheckRow, 'target' | 'settings'> & {
@@ -102,7 +148,7 @@ function hostOf(check: StoredCheck): string {
  */
 export class MonitoringEngine extends EventEmitter {
   private readonly logger = new Logger('Monitoring');
-  private readonly lock: LeaderLock;
+  private readonly lock: SchedulerLock;
   private readonly limiter: ConcurrencyLimiter;
   private readonly writer: ResultWriter;
   private readonly partitions: PartitionManager;
@@ -115,7 +161,14 @@ export class MonitoringEngine extends EventEmitter {
   private lastPartitions = 0;
   private readonly inFlight = new Set<string>();
   private readonly lastObservations = new Map<string, unknown>();
-  private pending = new Map<string, ProbeResult>();
+  /** Results not yet applied to the state machines, oldest first, per check. */
+  private pending = new Map<string, ProbeResult[]>();
+  /** Every enabled check as of the last sync: the schedule while the database is away. */
+  private schedule = new Map<string, StoredCheck>();
+  /** Next due times decided from memory during an outage, written back when it ends. */
+  private readonly dirtyDue = new Map<string, Date>();
+  private readonly outage: OutageTracker;
+  private lastProbe = 0;
   private checksById = new Map<string, StoredCheck>();
   private windows: MaintenanceWindow[] = [];
   private unitAncestors = new Map<string, string[]>();
@@ -130,23 +183,67 @@ export class MonitoringEngine extends EventEmitter {
     super();
     this.now = options.now ?? (() => new Date());
     this.limiter = new ConcurrencyLimiter(options.globalConcurrency, options.perHostConcurrency);
-    this.writer = new ResultWriter(dataSource, {
-      onError: (err) => this.logger.error(`writing results failed: ${(err as Error).message}`),
+    const buffer = bufferMetrics(options.metrics.registry);
+    this.outage = new OutageTracker(this.logger, () => this.writer.stats(), this.now);
+    this.writer = this.createWriter(options.resultBuffer, {
+      onError: (err) => {
+        if (isConnectionError(err)) this.outage.enter(err, this.schedule.size);
+        else this.logger.error(`writing results failed: ${(err as Error).message}`);
+      },
       onBatch: (b) => options.metrics.dbWrite.observe(b.ms / 1000),
+      onDrop: () => {
+        buffer.dropped.inc();
+        this.outage.dropped(options.resultBuffer?.spoolMaxBytes);
+      },
     });
+    buffer.track(() => this.writer.stats());
     this.partitions = new PartitionManager(dataSource, {
       rawDays: options.retention.rawDays,
       hourlyDays: options.retention.hourlyDays,
       dailyYears: options.retention.dailyYears,
     });
-    this.lock = new LeaderLock({
-      url: options.databaseUrl,
-      pollMs: 5000,
+    const handlers = {
       onAcquired: () => {
         this.leading = this.lead();
       },
-      onLost: (reason) => this.standDown(reason),
-    });
+      onLost: (reason: string) => this.standDown(reason),
+      onNotice: (message: string) => this.logger.warn(message),
+    };
+    this.lock = options.lock
+      ? options.lock(handlers)
+      : new LeaderLock({
+          url: options.databaseUrl,
+          pollMs: 5000,
+          graceMs: (options.lockGraceSeconds ?? 0) * 1000,
+          ...handlers,
+        });
+  }
+
+  /**
+   * The writer, with a spool when configured. A spool folder another process holds (two
+   * instances on one data folder) is not shared: this one runs with the memory queue only.
+   */
+  private createWriter(
+    buffer: ResultBufferOptions | undefined,
+    hooks: Pick<ResultWriterOptions, 'onError' | 'onBatch' | 'onDrop'>,
+  ): ResultWriter {
+    const base: ResultWriterOptions = { ...hooks, maxQueued: buffer?.memoryRows };
+    if (!buffer?.spoolDir) return new ResultWriter(this.dataSource, base);
+    try {
+      const spool = {
+        dir: buffer.spoolDir,
+        maxBytes: buffer.spoolMaxBytes,
+        segmentRows: buffer.segmentRows,
+      };
+      const writer = new ResultWriter(this.dataSource, { ...base, spool });
+      const { recovered } = writer.stats();
+      if (recovered)
+        this.logger.warn(`${recovered} results left in ${buffer.spoolDir} are written again`);
+      return writer;
+    } catch (err) {
+      this.logger.warn(`result spool not used: ${(err as Error).message}`);
+      return new ResultWriter(this.dataSource, base);
+    }
   }
 
   /** Resolves once this instance, having won the lock, has synced and resumed its schedule. */
@@ -169,7 +266,12 @@ export class MonitoringEngine extends EventEmitter {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.lock.stop();
-    await this.drain();
+    try {
+      await this.drain();
+    } catch (err) {
+      // The database is away: states are not saved; results go to the spool (if any) on close.
+      this.logger.warn(`stopping without saving check states: ${(err as Error).message}`);
+    }
     await this.writer.close();
   }
 
@@ -182,7 +284,8 @@ export class MonitoringEngine extends EventEmitter {
       await this.maintain(true);
       await this.resume();
     } catch (err) {
-      this.logger.error(`scheduler start-up failed: ${(err as Error).message}`);
+      if (isConnectionError(err)) this.outage.enter(err, this.schedule.size);
+      else this.logger.error(`scheduler start-up failed: ${(err as Error).message}`);
     }
     if (!this.timer && this.options.autoTick !== false) {
       this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 1000);
@@ -211,6 +314,7 @@ export class MonitoringEngine extends EventEmitter {
       this.options.metrics.checksDefined.set(r.total);
       this.windows = await loadMaintenanceWindows(this.dataSource);
       await this.loadTopology();
+      await this.loadSchedule();
       this.lastSync = now;
     }
     if (force || now - this.lastPartitions >= 3_600_000) {
@@ -256,6 +360,25 @@ export class MonitoringEngine extends EventEmitter {
     }
   }
 
+  /** Every enabled check with its next due time: what the scheduler runs from if the database goes. */
+  private async loadSchedule(): Promise<void> {
+    const rows: CheckRow[] = await this.dataSource.query('SELECT * FROM checks WHERE enabled');
+    this.schedule = new Map(rows.map((r) => [r.id, toCheck(r)]));
+    // Times decided from memory and not yet written back stay authoritative.
+    for (const [id, due] of this.dirtyDue) {
+      const c = this.schedule.get(id);
+      if (c) c.nextDueAt = due;
+    }
+  }
+
+  /** Keeps the in-memory schedule in step with due times written to the database. */
+  private remember(ids: readonly string[], dues: readonly Date[]): void {
+    ids.forEach((id, i) => {
+      const c = this.schedule.get(id);
+      if (c) c.nextDueAt = dues[i];
+    });
+  }
+
   /** After (re)election: overdue checks are spread over their interval, not run all at once. */
   private async resume(): Promise<void> {
     const rows: CheckRow[] = await this.dataSource.query(
@@ -281,9 +404,14 @@ export class MonitoringEngine extends EventEmitter {
       'UPDATE checks SET next_due_at = d.due FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, due) WHERE checks.id = d.id',
       [ids, dues],
     );
+    this.remember(ids, dues);
   }
 
-  /** One scheduler pass (the timer calls it every second; tests call it directly). */
+  /**
+   * One scheduler pass (the timer calls it every second; tests call it directly). While the
+   * database is unreachable the due checks come from the in-memory schedule (see
+   * scheduler/README.md); the database is probed again at most once a second.
+   */
   async tick(): Promise<void> {
     if (this.ticking || !this.lock.isLeader) return;
     this.ticking = true;
@@ -292,30 +420,110 @@ export class MonitoringEngine extends EventEmitter {
       this.options.metrics.scheduler.lastTickAt = this.lastTickAt;
       // Other scheduled work (report runs) rides on the one elected scheduler.
       this.emit('tick', this.lastTickAt);
-      await this.maintain();
-      await this.settle();
-      const free = this.options.globalConcurrency * 2 - this.inFlight.size;
-      if (free <= 0) return;
-      const rows: CheckRow[] = await this.dataSource.query(
-        `SELECT * FROM checks WHERE enabled AND next_due_at <= $1 ${this.inFlight.size ? 'AND NOT (id = ANY($3::uuid[]))' : ''}
-         ORDER BY next_due_at LIMIT $2`,
-        this.inFlight.size ? [this.now(), free, [...this.inFlight]] : [this.now(), free],
-      );
-      this.moreDue = rows.length === free;
-      if (!rows.length) return;
-      const checks = rows.map(toCheck);
-      // Claim them first (next due time written before running), so a crash or a new leader never runs them twice.
-      const ran = this.now();
-      await this.dataSource.query(
-        'UPDATE checks SET next_due_at = d.due FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, due) WHERE checks.id = d.id',
-        [checks.map((c) => c.id), checks.map((c) => nextDue(scheduleOf(c), c.id, ran))],
-      );
-      for (const check of checks) this.launch(check);
-      this.options.metrics.queueDepth.set(this.limiter.queued);
+      if (this.outage.down && !(await this.databaseBack())) {
+        this.runFromMemory();
+        return;
+      }
+      try {
+        await this.maintain();
+        await this.settle();
+        await this.runFromDatabase();
+      } catch (err) {
+        if (!isConnectionError(err)) throw err;
+        this.outage.enter(err, this.schedule.size);
+        this.runFromMemory();
+      }
     } catch (err) {
       this.logger.error(`scheduler tick failed: ${(err as Error).message}`);
     } finally {
+      this.options.metrics.queueDepth.set(this.limiter.queued);
       this.ticking = false;
+    }
+  }
+
+  private async runFromDatabase(): Promise<void> {
+    const free = this.options.globalConcurrency * 2 - this.inFlight.size;
+    if (free <= 0) return;
+    const timeout = this.options.dbTimeoutMs ?? 10_000;
+    const rows: CheckRow[] = await bounded(
+      this.dataSource.query(
+        `SELECT * FROM checks WHERE enabled AND next_due_at <= $1 ${this.inFlight.size ? 'AND NOT (id = ANY($3::uuid[]))' : ''}
+         ORDER BY next_due_at LIMIT $2`,
+        this.inFlight.size ? [this.now(), free, [...this.inFlight]] : [this.now(), free],
+      ),
+      timeout,
+      'due checks',
+    );
+    this.moreDue = rows.length === free;
+    if (!rows.length) return;
+    const checks = rows.map(toCheck);
+    // Claim them first (next due time written before running), so a crash or a new leader never runs them twice.
+    const ran = this.now();
+    const ids = checks.map((c) => c.id);
+    const dues = checks.map((c) => nextDue(scheduleOf(c), c.id, ran));
+    await bounded(
+      this.dataSource.query(
+        'UPDATE checks SET next_due_at = d.due FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, due) WHERE checks.id = d.id',
+        [ids, dues],
+      ),
+      timeout,
+      'claiming due checks',
+    );
+    this.remember(ids, dues);
+    for (const check of checks) this.launch(check);
+  }
+
+  /** The due checks of the in-memory schedule, claimed in memory (written back later). */
+  private runFromMemory(): void {
+    const free = this.options.globalConcurrency * 2 - this.inFlight.size;
+    if (free <= 0) return;
+    const now = this.now().getTime();
+    const due = [...this.schedule.values()]
+      .filter((c) => c.nextDueAt.getTime() <= now && !this.inFlight.has(c.id))
+      .sort((a, b) => a.nextDueAt.getTime() - b.nextDueAt.getTime())
+      .slice(0, free);
+    this.moreDue = due.length === free;
+    const ran = this.now();
+    for (const c of due) {
+      c.nextDueAt = nextDue(scheduleOf(c), c.id, ran);
+      this.dirtyDue.set(c.id, c.nextDueAt);
+      this.outage.ran();
+      this.launch({ ...c });
+    }
+  }
+
+  /**
+   * During an outage: is the database back? If so, the due times decided in memory are written
+   * back (never moving a check earlier than what is stored) and the outage ends.
+   */
+  private async databaseBack(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.lastProbe < 1000) return false;
+    this.lastProbe = now;
+    try {
+      const timeout = Math.min(this.options.dbTimeoutMs ?? 10_000, 5000);
+      await bounded(this.dataSource.query('SELECT 1'), timeout, 'database probe');
+      const ids = [...this.dirtyDue.keys()];
+      const dues = [...this.dirtyDue.values()];
+      if (ids.length)
+        await bounded(
+          this.dataSource.query(
+            `UPDATE checks SET next_due_at = GREATEST(checks.next_due_at, d.due)
+               FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, due) WHERE checks.id = d.id`,
+            [ids, dues],
+          ),
+          this.options.dbTimeoutMs ?? 10_000,
+          'restoring due times',
+        );
+      // Only what was written: a check run from memory meanwhile stays dirty.
+      ids.forEach((id, i) => {
+        if (this.dirtyDue.get(id) === dues[i]) this.dirtyDue.delete(id);
+      });
+      this.outage.leave(ids.length);
+      return true;
+    } catch (err) {
+      if (!isConnectionError(err)) this.logger.error(`database probe: ${(err as Error).message}`);
+      return false;
     }
   }
 
@@ -333,11 +541,10 @@ export class MonitoringEngine extends EventEmitter {
         // Only SNMP reads its previous observation (counters → rates); keep nothing else.
         if (check.kind === 'snmp') this.lastObservations.set(check.id, result.observations);
         this.writer.write(result);
-        this.pending.set(check.id, {
-          status: result.status,
-          at: result.at,
-          reasons: result.reasons ?? [],
-        });
+        const list = this.pending.get(check.id) ?? [];
+        list.push({ status: result.status, at: result.at, reasons: result.reasons ?? [] });
+        if (list.length > PENDING_PER_CHECK) list.shift();
+        this.pending.set(check.id, list);
         this.options.metrics.checksRun.inc({ kind: check.kind, status: result.status });
         if (result.status === 'down') this.options.metrics.checkFailures.inc({ kind: check.kind });
       } catch (err) {
@@ -356,54 +563,85 @@ export class MonitoringEngine extends EventEmitter {
     })();
   }
 
-  /** Moves the state machines for the results gathered since the last tick and persists them. */
+  /**
+   * Moves the state machines for the results gathered since the last tick and persists them.
+   * When loading or saving the states fails (database away), the results are kept, merged with
+   * those that arrive meanwhile, and applied at a later call, in order: transitions are late,
+   * not lost.
+   */
   async settle(): Promise<TransitionEvent[]> {
     if (!this.pending.size) return [];
-    const results = this.pending;
+    const batch = this.pending;
     this.pending = new Map();
+    try {
+      return await this.applyResults(batch);
+    } catch (err) {
+      for (const [id, list] of batch) {
+        const merged = list.concat(this.pending.get(id) ?? []);
+        this.pending.set(id, merged.slice(-PENDING_PER_CHECK));
+      }
+      throw err;
+    }
+  }
+
+  /** Applies each check's results in order: round i takes every check's i-th result. */
+  private async applyResults(batch: Map<string, ProbeResult[]>): Promise<TransitionEvent[]> {
     const ids = [
       ...new Set([
-        ...results.keys(),
-        ...[...results.keys()].flatMap((id) => this.parents.get(id) ?? []),
+        ...batch.keys(),
+        ...[...batch.keys()].flatMap((id) => this.parents.get(id) ?? []),
       ]),
     ];
     const records: Map<string, CheckStateRecord> = await loadStates(this.dataSource, ids);
-    const out = evaluateRound({
-      records,
-      results,
-      settings: (id) => {
-        const c = this.checksById.get(id);
-        const failure = c?.thresholds.failure ?? 3;
-        return {
-          failureThreshold: failure,
-          successThreshold: c?.thresholds.success ?? 2,
-          degradedThreshold: failure,
-        };
-      },
-      parentsOf: (id) => this.parents.get(id) ?? [],
-      maintenanceOf: (id, at) => {
-        const c = this.checksById.get(id);
-        if (!c || !this.windows.length) return [];
-        const refs: ObjectRef[] = [
-          { type: c.objectType, id: c.objectId },
-          { type: 'check', id: c.id },
-          ...(c.unitId
-            ? (this.unitAncestors.get(c.unitId) ?? []).map((u) => ({ type: 'unit', id: u }))
-            : []),
-        ];
-        return activeWindows(this.windows, refs, at).map((w) => ({
-          id: w.window.id,
-          name: w.window.name,
-        }));
-      },
-    });
-    await upsertStates(this.dataSource, [...out.records.values()]);
+    const changed = new Map<string, CheckStateRecord>();
+    const events: TransitionEvent[] = [];
+    const cycles = new Map<string, string[]>();
+    const rounds = Math.max(...[...batch.values()].map((l) => l.length));
+    for (let i = 0; i < rounds; i++) {
+      const results = new Map<string, ProbeResult>();
+      for (const [id, list] of batch) if (i < list.length) results.set(id, list[i]);
+      const out = evaluateRound({
+        records,
+        results,
+        settings: (id) => {
+          const c = this.checksById.get(id);
+          const failure = c?.thresholds.failure ?? 3;
+          return {
+            failureThreshold: failure,
+            successThreshold: c?.thresholds.success ?? 2,
+            degradedThreshold: failure,
+          };
+        },
+        parentsOf: (id) => this.parents.get(id) ?? [],
+        maintenanceOf: (id, at) => {
+          const c = this.checksById.get(id);
+          if (!c || !this.windows.length) return [];
+          const refs: ObjectRef[] = [
+            { type: c.objectType, id: c.objectId },
+            { type: 'check', id: c.id },
+            ...(c.unitId
+              ? (this.unitAncestors.get(c.unitId) ?? []).map((u) => ({ type: 'unit', id: u }))
+              : []),
+          ];
+          return activeWindows(this.windows, refs, at).map((w) => ({
+            id: w.window.id,
+            name: w.window.name,
+          }));
+        },
+      });
+      for (const [id, record] of out.records) {
+        records.set(id, record);
+        changed.set(id, record);
+      }
+      events.push(...out.events);
+      for (const cycle of out.cycles) cycles.set(cycle.join(' → '), cycle);
+    }
+    await upsertStates(this.dataSource, [...changed.values()]);
     // Settled checks are reloaded when next due; holding every check ever claimed would only grow.
-    for (const id of results.keys()) if (!this.inFlight.has(id)) this.checksById.delete(id);
-    for (const e of out.events) this.emit('transition', e);
-    for (const cycle of out.cycles)
-      this.logger.warn(`dependency cycle ignored: ${cycle.join(' → ')}`);
-    return out.events;
+    for (const id of batch.keys()) if (!this.inFlight.has(id)) this.checksById.delete(id);
+    for (const e of events) this.emit('transition', e);
+    for (const cycle of cycles.keys()) this.logger.warn(`dependency cycle ignored: ${cycle}`);
+    return events;
   }
 
   /** Waits for running checks and settles their results (shutdown, tests). */
@@ -411,5 +649,14 @@ export class MonitoringEngine extends EventEmitter {
     while (this.inFlight.size) await new Promise((r) => setTimeout(r, 20));
     await this.settle();
     await this.writer.flush();
+  }
+
+  /**
+   * Scale-out (src/scaleout): stores a result that arrived after its run stopped waiting (a
+   * probe worker's late answer, or one for a run of a previous process). Written like any result
+   * (idempotent by runId and at); it does not move the check's state, which its next run does.
+   */
+  acceptLateResult(result: CheckResult): boolean {
+    return this.writer.write(result);
   }
 }

@@ -67,6 +67,32 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  // Scale-out (queue mode, src/scaleout): what the scheduler hands to probe workers and gets back.
+  readonly scaleoutJobs = new Counter({
+    name: 'netwatch_scaleout_jobs_dispatched_total',
+    help: 'Probe jobs handed to the queue of a location',
+    labelNames: ['location'] as const,
+    registers: [this.registry],
+  });
+  readonly scaleoutResults = new Counter({
+    name: 'netwatch_scaleout_results_total',
+    help: 'Location results received, by outcome: on_time, late (run no longer waiting, stored through the late path), duplicate (ignored: a retried job answered twice)',
+    labelNames: ['location', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly scaleoutQueueLatency = new Histogram({
+    name: 'netwatch_scaleout_queue_latency_seconds',
+    help: 'Time a probe job waited in its queue (enqueued to started by a worker)',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly scaleoutResultLatency = new Histogram({
+    name: 'netwatch_scaleout_result_latency_seconds',
+    help: 'Time from enqueueing a probe job to receiving its result (queue, probe, batching)',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
   /** Scheduler liveness for /health: the engine keeps it current. */
   scheduler: { role: 'disabled' | 'leader' | 'standby'; lastTickAt: Date | null } = {
     role: 'disabled',

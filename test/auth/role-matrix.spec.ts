@@ -15,6 +15,7 @@ const AREAS: [RegExp, Area][] = [
   [/^\/health$/, 'public'],
   [/^\/metrics$/, 'public'],
   [/^\/api\/auth\/login$/, 'public'],
+  [/^\/api\/public\//, 'public'],
   [/^\/api\/auth\//, 'authenticated'],
   [/^\/api\/tokens/, 'authenticated'],
   [/^\/api\/users/, 'users'],
@@ -115,6 +116,7 @@ const SCOPED_ROUTES: RegExp[] = [
   /^\/api\/incidents(\/|$)/,
   /^\/api\/reports\/compliance$/,
   /^\/api\/status\//,
+  /^\/api\/change-log\/objects\//,
 ];
 /** Under scoped prefixes but not scoped themselves: links name any object; IPAM spans units. */
 const UNSCOPED_EXCEPTIONS = [

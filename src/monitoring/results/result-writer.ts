@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ValidationError } from '../../common/errors';
 import { sqlDatabase, SqlDatabase, sqlState } from './db';
 import { histogramAddSql, histogramAggregateSql } from './histogram';
+import { ResultSpool, ResultSpoolOptions, SpoolSegment } from './result-spool';
 import { checkIntegers } from './settings';
 import { CheckResult, RESULT_STATUSES, ResultStatus, UUID_PATTERN } from './types';
 
@@ -25,6 +26,14 @@ export interface ResultWriterOptions {
    * down) retry without limit; the queue bound then limits memory. Default 3.
    */
   maxAttempts?: number;
+  /**
+   * Disk buffer past memory: with it, a result that finds `maxQueued` rows in memory (or rows
+   * already on disk, to keep the order) is appended to segment files instead of being dropped,
+   * and read back as the database drains. Drops happen only at the spool's `maxBytes`.
+   */
+  spool?: ResultSpoolOptions;
+  /** Called for every result refused (memory queue full without a spool, spool full, closed). */
+  onDrop?: () => void;
   /** Called with errors of background (size or timer) flushes. */
   onError?: (err: unknown) => void;
   /** Called after each committed batch (for a write-latency metric). */
@@ -32,8 +41,16 @@ export interface ResultWriterOptions {
 }
 
 export interface ResultWriterStats {
-  /** Rows waiting to be written. */
+  /** Rows waiting to be written, in memory. */
   queued: number;
+  /** Rows waiting on disk (the spool), not yet read back. */
+  spooled: number;
+  /** Bytes in the spool's segment files (and being written to them). */
+  spoolBytes: number;
+  /** Rows found in the spool at start-up (left by an earlier process), replayed. */
+  recovered: number;
+  /** Spool lines that could not be read back as a row (a torn line after a crash). */
+  corruptRows: number;
   /** Rows inserted (a retried row already stored is not counted again). */
   written: number;
   /** Rows skipped because their (runId, at) was already stored. */
@@ -54,6 +71,8 @@ export interface ResultWriterStats {
 interface Queued {
   row: Row;
   attempts: number;
+  /** The spool segment the row was read back from; the file goes once all its rows are done. */
+  segment?: SpoolSegment;
 }
 
 /** A validated result, in column form. */
@@ -134,7 +153,15 @@ export class ResultWriter {
   private chain: Promise<void> = Promise.resolve();
   private pumping: Promise<void> | null = null;
   private closed = false;
-  private readonly counters: Omit<ResultWriterStats, 'queued'> = {
+  private readonly spool: ResultSpool | null;
+  private readonly onDrop: () => void;
+  /** Rows in `queue` read back from the spool: one segment at a time is held in memory. */
+  private fromSpool = 0;
+  private corruptRows = 0;
+  private readonly counters: Omit<
+    ResultWriterStats,
+    'queued' | 'spooled' | 'spoolBytes' | 'recovered' | 'corruptRows'
+  > = {
     written: 0,
     duplicates: 0,
     batches: 0,
@@ -164,8 +191,10 @@ export class ResultWriter {
     this.maxAttempts = o.maxAttempts;
     this.onError = options.onError ?? (() => undefined);
     this.onBatch = options.onBatch ?? (() => undefined);
+    this.onDrop = options.onDrop ?? (() => undefined);
+    this.spool = options.spool ? ResultSpool.open(options.spool) : null;
     this.timer = setInterval(() => {
-      if (this.queue.length > 0) this.pump(false);
+      if (this.queue.length > 0 || (this.spool?.unread ?? 0) > 0) this.pump(false);
     }, o.flushIntervalMs);
     this.timer.unref();
   }
@@ -176,10 +205,11 @@ export class ResultWriter {
    */
   write(result: CheckResult): boolean {
     const row = toRow(result);
-    if (this.closed || this.queue.length >= this.maxQueued) {
-      this.counters.dropped++;
-      return false;
+    if (!this.closed && this.spool && (this.queue.length >= this.maxQueued || this.spool.unread)) {
+      if (this.spool.append(JSON.stringify(row))) return true;
+      return this.drop();
     }
+    if (this.closed || this.queue.length >= this.maxQueued) return this.drop();
     this.queue.push({ row, attempts: 0 });
     if (this.queue.length >= this.batchSize) this.pump(true);
     return true;
@@ -193,16 +223,49 @@ export class ResultWriter {
     return this.enqueueDrain(false);
   }
 
-  /** Stops the timer, refuses further writes, and flushes what is queued. */
+  /**
+   * Stops the timer, refuses further writes, and flushes what is queued. With a spool, rows the
+   * database does not take now are written to the spool instead (replayed at the next start)
+   * and close resolves; without one, it rejects with the database error.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
     if (this.pumping) await this.pumping;
-    await this.flush();
+    if (!this.spool) return this.flush();
+    try {
+      await this.flush();
+    } catch (err) {
+      this.counters.lastError = err instanceof Error ? err.message : String(err);
+      // Rows read back from a segment are still in its file: only the others move to disk.
+      const spill = this.queue.filter((q) => !q.segment);
+      this.queue = [];
+      this.fromSpool = 0;
+      for (const q of spill)
+        if (!this.spool.append(JSON.stringify(q.row))) {
+          this.counters.dropped++;
+          this.onDrop();
+        }
+    } finally {
+      await this.spool.close();
+    }
   }
 
   stats(): ResultWriterStats {
-    return { queued: this.queue.length, ...this.counters };
+    return {
+      queued: this.queue.length,
+      spooled: this.spool?.unread ?? 0,
+      spoolBytes: this.spool?.bytes ?? 0,
+      recovered: this.spool?.recovered ?? 0,
+      corruptRows: this.corruptRows,
+      ...this.counters,
+    };
+  }
+
+  private drop(): false {
+    this.counters.dropped++;
+    this.onDrop();
+    return false;
   }
 
   /** Drains after the drain in flight; `fullOnly` leaves a last partial batch queued. */
@@ -231,11 +294,23 @@ export class ResultWriter {
       });
   }
 
-  /** Writes the batches queued when it starts (only the full ones if `fullOnly`), in order. */
+  /**
+   * Writes the batches queued when it starts (only the full ones if `fullOnly`), in order; a
+   * full drain also reads the spool back, one segment at a time, once memory is nearly empty.
+   */
   private async drain(fullOnly: boolean): Promise<void> {
     const n = this.queue.length / this.batchSize;
     let batches = fullOnly ? Math.floor(n) : Math.ceil(n);
-    while (batches-- > 0 && this.queue.length > 0) {
+    let spooled = fullOnly ? 0 : (this.spool?.unread ?? 0);
+    for (;;) {
+      if (batches <= 0 && spooled > 0 && this.fromSpool === 0) {
+        // Memory holds no segment now: read the next one, oldest first.
+        const read = await this.readSpool();
+        if (read === 0 && !this.queue.length) break;
+        spooled -= read;
+        batches = Math.ceil(this.queue.length / this.batchSize);
+      }
+      if (batches-- <= 0 || this.queue.length === 0) break;
       const batch = this.queue.splice(0, this.batchSize);
       try {
         await this.insert(batch.map((q) => q.row));
@@ -247,8 +322,40 @@ export class ResultWriter {
         const retry = badData ? batch.filter((q) => ++q.attempts < this.maxAttempts) : batch;
         this.counters.failedRows += batch.length - retry.length;
         this.queue = retry.concat(this.queue);
+        await this.done(batch.filter((q) => !retry.includes(q)));
         throw err;
       }
+      await this.done(batch);
+    }
+  }
+
+  /** Reads one spool segment into the queue; returns the lines it had. */
+  private async readSpool(): Promise<number> {
+    const next = await this.spool?.readNext();
+    if (!next) return 0;
+    let bad = 0;
+    for (const line of next.lines) {
+      const row = fromLine(line);
+      if (!row) {
+        bad++;
+        continue;
+      }
+      this.queue.push({ row, attempts: 0, segment: next.segment });
+      this.fromSpool++;
+    }
+    this.corruptRows += bad;
+    if (bad) await this.spool?.commit(next.segment, bad);
+    return next.lines.length;
+  }
+
+  /** Rows stored or given up: those read from the spool count toward deleting their segment. */
+  private async done(batch: Queued[]): Promise<void> {
+    const bySegment = new Map<SpoolSegment, number>();
+    for (const q of batch)
+      if (q.segment) bySegment.set(q.segment, (bySegment.get(q.segment) ?? 0) + 1);
+    for (const [segment, n] of bySegment) {
+      this.fromSpool -= n;
+      await this.spool?.commit(segment, n);
     }
   }
 
@@ -282,6 +389,32 @@ function json(field: string, value: unknown): string {
   // jsonb cannot store U+0000; one such row would make its whole batch fail.
   if (text.includes('\\u0000')) throw invalid(field, 'contains U+0000, which jsonb cannot store');
   return text;
+}
+
+/** A spooled row read back, checked field by field (the file may be torn or edited); or null. */
+function fromLine(line: string): Row | null {
+  let v: Partial<Record<keyof Row, unknown>>;
+  try {
+    v = JSON.parse(line) as Partial<Record<keyof Row, unknown>>;
+  } catch {
+    return null;
+  }
+  const ok =
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.checkId === 'string' &&
+    UUID_PATTERN.test(v.checkId) &&
+    typeof v.runId === 'string' &&
+    UUID_PATTERN.test(v.runId) &&
+    typeof v.at === 'string' &&
+    !Number.isNaN(Date.parse(v.at)) &&
+    (RESULT_STATUSES as readonly unknown[]).includes(v.status) &&
+    (v.family === null || v.family === 4 || v.family === 6) &&
+    typeof v.durationMs === 'number' &&
+    (v.latencyMs === null || typeof v.latencyMs === 'number') &&
+    typeof v.reasons === 'string' &&
+    (v.observations === null || typeof v.observations === 'string');
+  return ok ? (v as Row) : null;
 }
 
 /** Validates a result and converts it to column values. */
