@@ -140,6 +140,8 @@ describeBrowser('dashboard in Chromium against the running service', () => {
 
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
+    const crash = nw?.crash();
+    if (crash) throw new Error(crash);
   });
 
   afterAll(async () => {
@@ -281,6 +283,8 @@ describeBrowser('dashboard in Chromium against the running service', () => {
     await testId(page, 'incident-note').fill('Đã liên hệ nhà cung cấp hosting.');
     await testId(page, 'incident-note-submit').click();
     await timeline.locator('li', { hasText: 'Đã liên hệ nhà cung cấp hosting.' }).waitFor();
+    // Every entry reads as text (the engine's reasons are objects, not strings).
+    expect(await timeline.innerText()).not.toContain('[object Object]');
     await screenshot(page, 'incident-acknowledged');
     expect(errors).toEqual([]);
   });
@@ -527,11 +531,11 @@ describeBrowser('dashboard in Chromium against the running service', () => {
   );
 
   it.each([
-    ['vi', DESKTOP],
-    ['vi', PHONE],
+    ['vi', '1280×800', DESKTOP],
+    ['vi', '390×844', PHONE],
   ] as const)(
-    'the public page and the sign-in form fit (%s, %o) and pass axe',
-    async (lang, size) => {
+    'the public page and the sign-in form (%s, %s) fit and pass axe',
+    async (lang, _label, size) => {
       const { page, errors } = await open({ token: '', lang, viewport: size });
       const problems: string[] = [];
       for (const [name, url] of [

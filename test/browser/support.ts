@@ -115,6 +115,8 @@ export interface Netwatch {
   /** The admin's session token. */
   token: string;
   log(): string;
+  /** Why the process ended on its own (with its last output), or null while it runs. */
+  crash(): string | null;
   api<T>(method: string, path: string, options?: ApiOptions): Promise<T>;
   stop(): Promise<void>;
 }
@@ -171,8 +173,15 @@ export async function startNetwatch(options: StartOptions): Promise<Netwatch> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let stopping = false;
+  let crash: string | null = null;
+  child.on('exit', (code, signal) => {
+    if (!stopping)
+      crash = `the service exited by itself (code ${code}, signal ${signal}):\n${output.slice(-4000)}`;
+  });
 
   const stop = async () => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -200,7 +209,15 @@ export async function startNetwatch(options: StartOptions): Promise<Netwatch> {
     return (text ? JSON.parse(text) : null) as T;
   };
 
-  const running: Netwatch = { base, dir, token: '', log: () => output, api, stop };
+  const running: Netwatch = {
+    base,
+    dir,
+    token: '',
+    log: () => output,
+    crash: () => crash,
+    api,
+    stop,
+  };
   try {
     await until(
       'the service to answer /health',

@@ -58,6 +58,10 @@ interface CliResult {
   stderr: string;
 }
 
+// Each test runs the built CLI as several child processes (a few seconds each on a busy
+// machine), so the default 30 s is too tight.
+jest.setTimeout(90_000);
+
 describe('netwatch CLI (built, as a child process)', () => {
   let database: { url: string; drop(): Promise<void> };
   let db: Client;

@@ -5,6 +5,10 @@ import { netwatch } from '../support/cli';
 import { createTestDatabase } from '../support/database';
 import { parsePdf } from '../support/pdf';
 
+// Each test runs the built CLI as several child processes (a few seconds each on a busy
+// machine), so the default 30 s is too tight.
+jest.setTimeout(90_000);
+
 /** `netwatch report compliance` against a real database (the example province loaded once). */
 describe('netwatch report compliance', () => {
   let db: { url: string; drop(): Promise<void> };

@@ -182,14 +182,16 @@ describe(`PostgreSQL unavailable for ${OUTAGE_S} s (single-process engine)`, () 
       const stored = new Map(rows.map((r) => [r.run_id, r.n]));
       expect(stored.size).toBe(produced.length);
       expect(produced.every((p) => stored.get(p.runId) === 1)).toBe(true);
-      // One run per check per slot: no two runs of a check closer than half its interval.
+      // One run per check per slot: a check never ran more often than its slots allow. (Not
+      // the gap between two runs: a run the limiter delayed under load may start close to the
+      // next one, each in its own slot.)
       const byCheck = new Map<string, number[]>();
       for (const p of produced)
         byCheck.set(p.checkId, [...(byCheck.get(p.checkId) ?? []), p.at.getTime()]);
       for (const times of byCheck.values()) {
         times.sort((a, b) => a - b);
-        const gaps = times.slice(1).map((t, i) => t - times[i]);
-        expect(Math.min(...gaps)).toBeGreaterThanOrEqual(INTERVAL_S * 500);
+        const slots = Math.floor((times[times.length - 1] - times[0]) / (INTERVAL_S * 1000)) + 2;
+        expect(times.length).toBeLessThanOrEqual(slots);
       }
       // States caught up: each check's state saw its newest result.
       const states = (await ds.query(

@@ -121,7 +121,12 @@ function describe(e: TimelineEntry, labelOf: ObjectLabel) {
     case 'note':
       return html`<p class="inc-note">${str(b.text)}</p>`;
     case 'probe_event': {
-      const reasons = Array.isArray(b.reasons) ? b.reasons.map(String) : [];
+      // The engine stores reasons as { code, message } (older rows: plain strings).
+      const reasons = Array.isArray(b.reasons)
+        ? b.reasons.map((r: unknown) =>
+            r && typeof r === 'object' && 'message' in r ? String(r.message) : String(r),
+          )
+        : [];
       const affected = b.affected as { label?: string; kind?: string } | undefined;
       return html`<span>
           ${t('probe', {

@@ -223,7 +223,7 @@ function Checks({ type, id }: { type: string; id: string }) {
       ${checks.data && items.length === 0 && html`<${Empty}>${t('noChecks')}<//>`}
       ${
         items.length > 0 &&
-        html`<div class="table-wrap">
+        html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="checks-h">
           <table class="wide-table">
             <caption class="sr-only">
               ${t('caption')}
@@ -402,7 +402,7 @@ function Changes({ type, id }: { type: string; id: string }) {
     ${log.data && items.length === 0 && html`<${Empty}>${t('noChanges')}<//>`}
     ${
       items.length > 0 &&
-      html`<div class="table-wrap">
+      html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="changes-h">
         <table class="wide-table">
           <thead>
             <tr>

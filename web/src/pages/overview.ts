@@ -168,22 +168,17 @@ const objectLink = (type: string | null, id: string | null) =>
 
 function Counts({ summary }: { summary: Summary }) {
   return html`<div class="stats" data-testid="overview-counts">
-    <a
-      class="stat ov-stat"
-      href=${href('/', { state: 'all' })}
-      aria-label=${t('showState', { state: t('all').toLowerCase() })}
-    >
+    <a class="stat ov-stat" href=${href('/', { state: 'all' })}>
       <strong>${fmtNumber(summary.total)}</strong>${t('total')}
+      <span class="visually-hidden"> – ${t('showState', { state: t('all').toLowerCase() })}</span>
     </a>
     ${STATES.map(
       (s) =>
-        html`<a
-          class=${`stat ov-stat state-${s}`}
-          href=${href('/', { state: s })}
-          data-state=${s}
-          aria-label=${`${fmtNumber(summary.counts[s] ?? 0)} – ${t('showState', { state: stateLabel(s).toLowerCase() })}`}
-        >
+        html`<a class=${`stat ov-stat state-${s}`} href=${href('/', { state: s })} data-state=${s}>
           <strong>${fmtNumber(summary.counts[s] ?? 0)}</strong>${stateLabel(s)}
+          <span class="visually-hidden">
+            – ${t('showState', { state: stateLabel(s).toLowerCase() })}</span
+          >
         </a>`,
     )}
   </div>`;
