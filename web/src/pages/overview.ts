@@ -25,7 +25,7 @@ const t = messages({
     noIncidents: 'Không có sự cố đang mở.',
     severity: 'Mức {n}',
     opened: 'Mở lúc {time}',
-    open: 'Mới mở',
+    open: 'Mới phát hiện',
     acknowledged: 'Đã tiếp nhận',
     investigating: 'Đang điều tra',
     mitigated: 'Đã khắc phục tạm',
