@@ -20,9 +20,12 @@ import {
   type QueueModeApp,
   resultsOf,
   SHARED_REDIS,
+  sharedQueueEnv,
   startQueueModeEngine,
   startTarget,
   startWorker,
+  stopWorkers,
+  type Target,
   uniquePrefix,
   waitFor,
   type WorkerProcess,
@@ -35,11 +38,11 @@ describe('scale-out: queue mode with workers at two locations', () => {
   let app: QueueModeApp;
   let dnsA: RunningServer;
   let dnsB: RunningServer;
-  let target: Awaited<ReturnType<typeof startTarget>>;
+  let target: Target;
   let wa: WorkerProcess;
   let wb: WorkerProcess;
 
-  const redisEnv = { NETWATCH_REDIS_URL: SHARED_REDIS, NETWATCH_QUEUE_PREFIX: prefix };
+  const redisEnv = sharedQueueEnv(prefix);
 
   beforeAll(async () => {
     target = await startTarget();
@@ -63,9 +66,7 @@ describe('scale-out: queue mode with workers at two locations', () => {
   });
 
   afterAll(async () => {
-    wa?.kill();
-    wb?.kill();
-    await Promise.all([wa?.exited, wb?.exited]);
+    await stopWorkers([wa, wb]);
     await app?.stop();
     await Promise.all([dnsA?.stop(), dnsB?.stop(), target?.close()]);
     await dropPrefix(SHARED_REDIS, prefix);

@@ -20,6 +20,8 @@ import {
   startQueueModeEngine,
   startTarget,
   startWorker,
+  stopWorkers,
+  type Target,
   uniquePrefix,
   waitFor,
   type WorkerProcess,
@@ -33,7 +35,7 @@ describe('scale-out fault: the queue server restarts', () => {
   const prefix = uniquePrefix();
   let redis: PrivateRedis;
   let app: QueueModeApp;
-  let target: Awaited<ReturnType<typeof startTarget>>;
+  let target: Target;
   let workers: WorkerProcess[] = [];
   const dispatched: { checkId: string; slot: number; at: number }[] = [];
   let spy: jest.SpyInstance;
@@ -68,8 +70,7 @@ describe('scale-out fault: the queue server restarts', () => {
 
   afterAll(async () => {
     spy?.mockRestore();
-    for (const w of workers) w.kill();
-    await Promise.all(workers.map((w) => w.exited));
+    await stopWorkers(workers);
     await app?.stop();
     await target?.close();
     await redis?.stop();
@@ -99,6 +100,15 @@ describe('scale-out fault: the queue server restarts', () => {
     // Keep running across at least one more interval of every check.
     await sleep(15_000);
     await app.ds.query(`UPDATE checks SET enabled = false WHERE id = ANY($1::uuid[])`, [ids]);
+    // A tick that claimed its checks before the update still dispatches them: count the slots
+    // once dispatching has been quiet for a few ticks.
+    let seen = -1;
+    await waitFor('dispatching stopped', async () => {
+      const quiet = dispatched.length === seen;
+      seen = dispatched.length;
+      if (!quiet) await sleep(3000);
+      return quiet;
+    });
     const slots = new Map(dispatched.map((d) => [`${d.checkId}_${d.slot}`, d]));
     const rows = await waitFor(
       'a result for every dispatched slot',

@@ -108,10 +108,28 @@ export async function startWorker(
   };
 }
 
+/** Kills the workers that were started (unstarted slots are skipped) and waits for them to exit. */
+export async function stopWorkers(workers: (WorkerProcess | undefined)[]): Promise<void> {
+  for (const w of workers) w?.kill();
+  await Promise.all(workers.map((w) => w?.exited));
+}
+
+/** The environment that points engine and workers at the machine's Redis under `prefix`. */
+export const sharedQueueEnv = (prefix: string): Record<string, string> => ({
+  NETWATCH_REDIS_URL: SHARED_REDIS,
+  NETWATCH_QUEUE_PREFIX: prefix,
+});
+
+export interface Target {
+  port: number;
+  connections: () => number;
+  close(): Promise<void>;
+}
+
 /** A TCP listener on 127.0.0.1 counting connections; `hold` delays the banner it writes. */
 export async function startTarget(
   behaviour: { banner?: string; holdMs?: number } = {},
-): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
+): Promise<Target> {
   let connections = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {

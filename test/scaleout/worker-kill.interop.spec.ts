@@ -12,10 +12,13 @@ import {
   type QueueModeApp,
   resultsOf,
   SHARED_REDIS,
+  sharedQueueEnv,
   sleep,
   startQueueModeEngine,
   startTarget,
   startWorker,
+  stopWorkers,
+  type Target,
   uniquePrefix,
   waitFor,
   type WorkerProcess,
@@ -26,14 +29,13 @@ jest.setTimeout(300_000);
 describe('scale-out fault: a worker killed mid-job', () => {
   const prefix = uniquePrefix();
   const env = {
-    NETWATCH_REDIS_URL: SHARED_REDIS,
-    NETWATCH_QUEUE_PREFIX: prefix,
+    ...sharedQueueEnv(prefix),
     // Small lock and stalled-check interval so the recovery happens within seconds.
     NETWATCH_QUEUE_LOCK_MS: '2000',
     NETWATCH_QUEUE_STALLED_MS: '1000',
   };
   let app: QueueModeApp;
-  let target: Awaited<ReturnType<typeof startTarget>>;
+  let target: Target;
   let workers: WorkerProcess[] = [];
   let queue: Queue;
 
@@ -49,8 +51,7 @@ describe('scale-out fault: a worker killed mid-job', () => {
   });
 
   afterAll(async () => {
-    for (const w of workers) w.kill();
-    await Promise.all(workers.map((w) => w.exited));
+    await stopWorkers(workers);
     await queue?.close();
     await app?.stop();
     await target?.close();

@@ -9,7 +9,7 @@ import { useApi } from '../lib/hooks';
 import { html } from '../lib/html';
 import { messages } from '../lib/i18n';
 import { can, useMe } from '../lib/session';
-import { Card, Empty, ErrorBox, Loading } from './ui';
+import { Card, ErrorBox } from './ui';
 import {
   CHANNEL_KINDS,
   ChannelKind,
@@ -20,6 +20,13 @@ import {
   tc,
   useAction,
   valueOf,
+  ActionsCell,
+  AdminTable,
+  EnabledBadge,
+  FormFooter,
+  useEditor,
+  Field,
+  InputField,
 } from './admin-common';
 
 const t = messages({
@@ -317,9 +324,11 @@ export function AdminChannels() {
   const writable = can(me, 'notifications', true);
   // Channels are a handful per province; the API lists them whole.
   const list = useApi<{ items: Channel[] }>('/api/notification-channels');
-  const [editing, setEditing] = useState<Channel | null>(null);
-  const [formKey, setFormKey] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
+  const { editing, setEditing, formKey, resetForm, startEdit } = useEditor<Channel>(
+    'channel-name',
+    () => setNotice(null),
+  );
   const [test, setTest] = useState<{ name: string; result?: DeliveryResult } | null>(null);
   const rowAction = useAction();
 
@@ -339,12 +348,6 @@ export function AdminChannels() {
       if (editing?.id === c.id) setEditing(null);
       list.reload();
     }
-  };
-  const startEdit = (c: Channel | null) => {
-    setEditing(c);
-    setFormKey((k) => k + 1);
-    setNotice(null);
-    requestAnimationFrame(() => document.getElementById('channel-name')?.focus());
   };
 
   const channels = list.data?.items ?? [];
@@ -372,86 +375,70 @@ export function AdminChannels() {
           </div>`
         }
       </div>
-      ${list.loading && !list.data && html`<${Loading} />`}
-      ${list.data && channels.length === 0 && html`<div data-testid="channels-list"><${Empty} /></div>`}
-      ${
-        channels.length > 0 &&
-        html`<div class="table-wrap">
-          <table class="stack" data-testid="channels-list">
-            <thead>
-              <tr>
-                <th scope="col">${tc('name')}</th>
-                <th scope="col">${t('kind')}</th>
-                <th scope="col">${t('target')}</th>
-                <th scope="col">${t('state')}</th>
-                <th scope="col">${t('secrets')}</th>
-                ${writable && html`<th scope="col">${tc('actions')}</th>`}
-              </tr>
-            </thead>
-            <tbody>
-              ${channels.map(
-                (c) =>
-                  html`<tr key=${c.id} data-channel-name=${c.name}>
-                    <td data-label=${tc('name')}><strong>${c.name}</strong></td>
-                    <td data-label=${t('kind')}>
-                      ${enumLabel('kind', c.kind)}
-                      ${
-                        c.kind === 'webhook' &&
-                        html`<div class="muted small">
-                          ${t(`o_${String(c.config.template ?? 'netwatch')}` as Key)}
-                        </div>`
-                      }
-                    </td>
-                    <td data-label=${t('target')} class="break">${targetOf(c)}</td>
-                    <td data-label=${t('state')}>
-                      <span class=${`badge ${c.enabled ? 'state-up' : ''}`}
-                        >${c.enabled ? tc('enabled') : tc('disabled')}</span
-                      >
-                    </td>
-                    <td data-label=${t('secrets')}>
-                      <ul class="plain small">
-                        ${SECRET_FIELDS[c.kind].map(
-                          (s) =>
-                            html`<li>
-                              <code>${s.key}</code>${': '}
-                              ${
-                                c.secretFields.includes(s.key)
-                                  ? html`<strong>${t('set')}</strong>`
-                                  : html`<span class="muted">${t('notSet')}</span>`
-                              }
-                            </li>`,
-                        )}
-                        ${c.secretFields
-                          .filter((f) => !SECRET_FIELDS[c.kind].some((s) => s.key === f))
-                          .map((f) => html`<li>${f}</li>`)}
-                      </ul>
-                    </td>
-                    ${
-                      writable &&
-                      html`<td data-label=${tc('actions')} class="row-actions">
-                        <button
-                          type="button"
-                          data-testid="channel-test"
-                          disabled=${rowAction.busy}
-                          onClick=${() => runTest(c)}
-                        >
-                          ${t('test')}
-                        </button>
-                        <button type="button" onClick=${() => startEdit(c)}>${tc('edit')}</button>
-                        <${ConfirmButton}
-                          label=${tc('delete')}
-                          question=${t('deleteQuestion', { name: c.name })}
-                          disabled=${rowAction.busy}
-                          onConfirm=${() => remove(c)}
-                        />
-                      </td>`
-                    }
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`
-      }
+      <${AdminTable}
+        testid="channels-list"
+        loading=${list.loading}
+        loaded=${!!list.data}
+        count=${channels.length}
+        headers=${[tc('name'), t('kind'), t('target'), t('state'), t('secrets')]}
+        actions=${writable}
+      >
+        ${channels.map(
+          (c) =>
+            html`<tr key=${c.id} data-channel-name=${c.name}>
+              <td data-label=${tc('name')}><strong>${c.name}</strong></td>
+              <td data-label=${t('kind')}>
+                ${enumLabel('kind', c.kind)}
+                ${
+                  c.kind === 'webhook' &&
+                  html`<div class="muted small">
+                    ${t(`o_${String(c.config.template ?? 'netwatch')}` as Key)}
+                  </div>`
+                }
+              </td>
+              <td data-label=${t('target')} class="break">${targetOf(c)}</td>
+              <td data-label=${t('state')}><${EnabledBadge} enabled=${c.enabled} /></td>
+              <td data-label=${t('secrets')}>
+                <ul class="plain small">
+                  ${SECRET_FIELDS[c.kind].map(
+                    (s) =>
+                      html`<li>
+                        <code>${s.key}</code>${': '}
+                        ${
+                          c.secretFields.includes(s.key)
+                            ? html`<strong>${t('set')}</strong>`
+                            : html`<span class="muted">${t('notSet')}</span>`
+                        }
+                      </li>`,
+                  )}
+                  ${c.secretFields
+                    .filter((f) => !SECRET_FIELDS[c.kind].some((s) => s.key === f))
+                    .map((f) => html`<li>${f}</li>`)}
+                </ul>
+              </td>
+              ${
+                writable &&
+                html`<${ActionsCell}>
+                  <button
+                    type="button"
+                    data-testid="channel-test"
+                    disabled=${rowAction.busy}
+                    onClick=${() => runTest(c)}
+                  >
+                    ${t('test')}
+                  </button>
+                  <button type="button" onClick=${() => startEdit(c)}>${tc('edit')}</button>
+                  <${ConfirmButton}
+                    label=${tc('delete')}
+                    question=${t('deleteQuestion', { name: c.name })}
+                    disabled=${rowAction.busy}
+                    onConfirm=${() => remove(c)}
+                  />
+                </${ActionsCell}>`
+              }
+            </tr>`,
+        )}
+      </${AdminTable}>
     </${Card}>
     ${
       writable &&
@@ -462,7 +449,7 @@ export function AdminChannels() {
         onSaved=${(c: Channel, created: boolean) => {
           setNotice(t(created ? 'created' : 'updated', { name: c.name }));
           setEditing(null);
-          setFormKey((k) => k + 1);
+          resetForm();
           list.reload();
         }}
       />`
@@ -591,19 +578,23 @@ function ChannelForm({
   return html`<${Card} title=${channel ? t('editChannel', { name: channel.name }) : t('newChannel')}>
     <form data-testid="channel-form" onSubmit=${submit} novalidate>
       <div class="form-grid">
-        <div>
-          <label for="channel-name">${tc('name')} <span class="muted small">${tc('required')}</span></label>
-          <input
-            id="channel-name"
-            maxlength="100"
-            value=${name}
-            onInput=${(e: Event) => setName(valueOf(e))}
-            ...${invalidAttrs(err, 'channel-name', 'name')}
-          />
-          <${FieldError} error=${err} id="channel-name" names=${['name']} />
-        </div>
-        <div>
-          <label for="channel-kind">${t('kind')}</label>
+        <${InputField}
+          id="channel-name"
+          label=${tc('name')}
+          requiredMark
+          names=${['name']}
+          error=${err}
+          value=${name}
+          onValue=${setName}
+          maxlength="100"
+        />
+        <${Field}
+          id="channel-kind"
+          label=${t('kind')}
+          hint=${channel ? t('kindFixed') : undefined}
+          names=${['kind']}
+          error=${err}
+        >
           <select
             id="channel-kind"
             value=${kind}
@@ -613,9 +604,7 @@ function ChannelForm({
           >
             ${CHANNEL_KINDS.map((k) => html`<option value=${k}>${enumLabel('kind', k)}</option>`)}
           </select>
-          ${channel && html`<p class="muted small" id="channel-kind-hint">${t('kindFixed')}</p>`}
-          <${FieldError} error=${err} id="channel-kind" names=${['kind']} />
-        </div>
+        </${Field}>
         <div>
           <label class="check">
             <input
@@ -657,13 +646,13 @@ function ChannelForm({
           </label>`
         }
       </fieldset>
-      <${ErrorBox} error=${err} />
-      <p class="row-actions">
-        <button type="submit" class="primary" disabled=${action.busy}>
-          ${action.busy ? tc('saving') : channel ? tc('save') : tc('create')}
-        </button>
-        ${channel && html`<button type="button" onClick=${onCancel}>${tc('cancel')}</button>`}
-      </p>
+      <${FormFooter}
+        error=${err}
+        busy=${action.busy}
+        save=${!!channel}
+        onCancel=${channel ? onCancel : undefined}
+        row
+      />
     </form>
   </${Card}>`;
 }

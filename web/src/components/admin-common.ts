@@ -3,10 +3,12 @@
  * bounded unit picker, unit names looked up one by one, a secret shown once, and an inline
  * confirmation (no window.confirm: it is keyboard- and test-friendly and can be read aloud).
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, Page } from '../lib/api';
 import { html } from '../lib/html';
 import { lang, messages } from '../lib/i18n';
+import { Empty, ErrorBox, Loading } from './ui';
 
 export const tc = messages({
   vi: {
@@ -474,4 +476,170 @@ export function localInputToIso(value: string): string {
 }
 export function isoToLocalInput(date: Date): string {
   return new Date(date.getTime() + 7 * 3600_000).toISOString().slice(0, 16);
+}
+
+/**
+ * The list part of an admin tab: a spinner before the first page, an empty note, or the table.
+ * Both the empty note and the table carry `testid`, so tests find the list either way.
+ */
+export function AdminTable({
+  testid,
+  loading,
+  loaded,
+  count,
+  headers,
+  actions,
+  before,
+  children,
+}: {
+  testid: string;
+  loading: boolean;
+  loaded: boolean;
+  count: number;
+  /** Column titles; a falsy entry is a column hidden for this caller. */
+  headers: (string | false | null | undefined)[];
+  /** Whether the last column holds row actions. */
+  actions: boolean;
+  /** Shown above the table when there are rows. */
+  before?: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  return html`${loading && !loaded && html`<${Loading} />`}
+  ${loaded && count === 0 && html`<div data-testid=${testid}><${Empty} /></div>`}
+  ${
+    count > 0 &&
+    html`${before}
+      <div class="table-wrap">
+        <table class="stack" data-testid=${testid}>
+          <thead>
+            <tr>
+              ${headers.map((h) => h && html`<th scope="col">${h}</th>`)}
+              ${actions && html`<th scope="col">${tc('actions')}</th>`}
+            </tr>
+          </thead>
+          <tbody>
+            ${children}
+          </tbody>
+        </table>
+      </div>`
+  }`;
+}
+
+/** The cell holding a row's buttons. */
+export function ActionsCell({ children }: { children: ComponentChildren }) {
+  return html`<td data-label=${tc('actions')} class="row-actions">${children}</td>`;
+}
+
+/** An on/off badge (text, not only colour). */
+export function EnabledBadge({ enabled }: { enabled: boolean }) {
+  return html`<span class=${`badge ${enabled ? 'state-up' : ''}`}
+    >${enabled ? tc('enabled') : tc('disabled')}</span
+  >`;
+}
+
+/** A form's error box and submit row; `save` labels an edit, `onCancel` adds a cancel button. */
+export function FormFooter({
+  error,
+  busy,
+  save = false,
+  onCancel,
+  row = false,
+}: {
+  error: Error | null | undefined;
+  busy: boolean;
+  save?: boolean;
+  onCancel?: () => void;
+  /** Lays the buttons out in a row (forms that may show a cancel button). */
+  row?: boolean;
+}) {
+  return html`<${ErrorBox} error=${error} />
+    <p class=${row ? 'row-actions' : undefined}>
+      <button type="submit" class="primary" disabled=${busy}>
+        ${busy ? tc('saving') : save ? tc('save') : tc('create')}
+      </button>
+      ${onCancel && html`<button type="button" onClick=${onCancel}>${tc('cancel')}</button>`}
+    </p>`;
+}
+
+/**
+ * Which row the form edits: a new key remounts the form (fresh state), and the first field gets
+ * the focus so keyboard users land in the form.
+ */
+export function useEditor<T>(focusId: string, onStart?: () => void) {
+  const [editing, setEditing] = useState<T | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  const resetForm = () => setFormKey((k) => k + 1);
+  const startEdit = (row: T | null) => {
+    setEditing(row);
+    resetForm();
+    onStart?.();
+    requestAnimationFrame(() => document.getElementById(focusId)?.focus());
+  };
+  return { editing, setEditing, formKey, resetForm, startEdit };
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  /** Marks the label "(required)"; the control's own `required` attribute is separate. */
+  requiredMark?: boolean;
+  /** Shown below the control with the id `<id>-hint` (for aria-describedby). */
+  hint?: string;
+  /** The API's field names whose messages belong to this field. */
+  names: string[];
+  error: Error | null | undefined;
+}
+
+/** A labelled form field: the label, the control (children), a hint and the API's messages. */
+export function Field({
+  id,
+  label,
+  requiredMark = false,
+  hint,
+  names,
+  error,
+  children,
+}: FieldProps & { children: ComponentChildren }) {
+  return html`<div>
+    <label for=${id}
+      >${label}${requiredMark && html` <span class="muted small">${tc('required')}</span>`}</label
+    >
+    ${children} ${hint && html`<p class="muted small" id=${`${id}-hint`}>${hint}</p>`}
+    <${FieldError} error=${error} id=${id} names=${names} />
+  </div>`;
+}
+
+/**
+ * A Field holding a plain input; other props (type, maxlength, aria-describedby…) go to the
+ * input, before the invalid-state attributes as the forms always had them.
+ */
+export function InputField({
+  id,
+  label,
+  requiredMark,
+  hint,
+  names,
+  error,
+  value,
+  onValue,
+  // Not an input attribute (the input has no children).
+  children: _children,
+  ...attrs
+}: FieldProps & { value: string; onValue: (value: string) => void } & Record<string, unknown>) {
+  return html`<${Field}
+    id=${id}
+    label=${label}
+    requiredMark=${requiredMark}
+    hint=${hint}
+    names=${names}
+    error=${error}
+  >
+    <input
+      id=${id}
+      value=${value}
+      onInput=${(e: Event) => onValue(valueOf(e))}
+      ...${attrs}
+      ...${invalidAttrs(error, id, ...names)}
+    />
+  </${Field}>`;
 }

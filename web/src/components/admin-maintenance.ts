@@ -9,7 +9,7 @@ import { useApi } from '../lib/hooks';
 import { html } from '../lib/html';
 import { messages } from '../lib/i18n';
 import { can, useMe } from '../lib/session';
-import { Card, Empty, ErrorBox, Loading } from './ui';
+import { Card, ErrorBox } from './ui';
 import {
   ConfirmButton,
   FieldError,
@@ -21,6 +21,10 @@ import {
   UnitPicker,
   useAction,
   valueOf,
+  ActionsCell,
+  AdminTable,
+  FormFooter,
+  InputField,
 } from './admin-common';
 
 const t = messages({
@@ -233,60 +237,47 @@ export function AdminMaintenance() {
       <p class="muted">${t('intro')}</p>
       <${ErrorBox} error=${list.error ?? rowAction.error} />
       ${notice && html`<p class="ok" role="status">${notice}</p>`}
-      ${list.loading && !list.data && html`<${Loading} />`}
-      ${list.data && windows.length === 0 && html`<div data-testid="maintenance-list"><${Empty} /></div>`}
-      ${
-        windows.length > 0 &&
-        html`<div class="table-wrap">
-          <table class="stack" data-testid="maintenance-list">
-            <thead>
-              <tr>
-                <th scope="col">${t('name')}</th>
-                <th scope="col">${t('target')}</th>
-                <th scope="col">${t('schedule')}</th>
-                <th scope="col">${t('state')}</th>
-                ${writable && html`<th scope="col">${tc('actions')}</th>`}
-              </tr>
-            </thead>
-            <tbody>
-              ${windows.map((w) => {
-                const state = windowState(w);
-                return html`<tr key=${w.id} data-window-name=${w.name}>
-                  <td data-label=${t('name')}><strong>${w.name}</strong></td>
-                  <td data-label=${t('target')}>
-                    ${
-                      w.target.kind === 'unit_subtree'
-                        ? html`<div class="muted small">${t('unit')}</div>
-                            <${UnitName} id=${w.target.unitId} />`
-                        : html`<div class="muted small">
-                              ${t(`ot_${w.target.objectType}` as Key)}
-                            </div>
-                            <${ObjectName} type=${w.target.objectType} id=${w.target.objectId} />`
-                    }
-                  </td>
-                  <td data-label=${t('schedule')}>${scheduleText(w.schedule)}</td>
-                  <td data-label=${t('state')}>
-                    <span class=${`badge ${state === 'activeNow' ? 'state-maintenance' : ''}`}
-                      >${t(state)}</span
-                    >
-                  </td>
-                  ${
-                    writable &&
-                    html`<td data-label=${tc('actions')} class="row-actions">
-                      <${ConfirmButton}
-                        label=${tc('delete')}
-                        question=${t('deleteQuestion', { name: w.name })}
-                        disabled=${rowAction.busy}
-                        onConfirm=${() => remove(w)}
-                      />
-                    </td>`
-                  }
-                </tr>`;
-              })}
-            </tbody>
-          </table>
-        </div>`
-      }
+      <${AdminTable}
+        testid="maintenance-list"
+        loading=${list.loading}
+        loaded=${!!list.data}
+        count=${windows.length}
+        headers=${[t('name'), t('target'), t('schedule'), t('state')]}
+        actions=${writable}
+      >
+        ${windows.map((w) => {
+          const state = windowState(w);
+          return html`<tr key=${w.id} data-window-name=${w.name}>
+            <td data-label=${t('name')}><strong>${w.name}</strong></td>
+            <td data-label=${t('target')}>
+              ${
+                w.target.kind === 'unit_subtree'
+                  ? html`<div class="muted small">${t('unit')}</div>
+                      <${UnitName} id=${w.target.unitId} />`
+                  : html`<div class="muted small">${t(`ot_${w.target.objectType}` as Key)}</div>
+                      <${ObjectName} type=${w.target.objectType} id=${w.target.objectId} />`
+              }
+            </td>
+            <td data-label=${t('schedule')}>${scheduleText(w.schedule)}</td>
+            <td data-label=${t('state')}>
+              <span class=${`badge ${state === 'activeNow' ? 'state-maintenance' : ''}`}
+                >${t(state)}</span
+              >
+            </td>
+            ${
+              writable &&
+              html`<${ActionsCell}>
+                <${ConfirmButton}
+                  label=${tc('delete')}
+                  question=${t('deleteQuestion', { name: w.name })}
+                  disabled=${rowAction.busy}
+                  onConfirm=${() => remove(w)}
+                />
+              </${ActionsCell}>`
+            }
+          </tr>`;
+        })}
+      </${AdminTable}>
     </${Card}>
     ${
       writable &&
@@ -447,17 +438,16 @@ function MaintenanceForm({ onCreated }: { onCreated: (w: Window) => void }) {
   return html`<${Card} title=${t('newWindow')}>
     <form data-testid="maintenance-form" onSubmit=${submit} novalidate>
       <div class="form-grid">
-        <div>
-          <label for="mw-name">${t('name')} <span class="muted small">${tc('required')}</span></label>
-          <input
-            id="mw-name"
-            maxlength="200"
-            value=${name}
-            onInput=${(e: Event) => setName(valueOf(e))}
-            ...${invalidAttrs(err, 'mw-name', 'name')}
-          />
-          <${FieldError} error=${err} id="mw-name" names=${['name']} />
-        </div>
+        <${InputField}
+          id="mw-name"
+          label=${t('name')}
+          requiredMark
+          names=${['name']}
+          error=${err}
+          value=${name}
+          onValue=${setName}
+          maxlength="200"
+        />
       </div>
       <fieldset class="checks">
         <legend>${t('targetKind')}</legend>
@@ -507,34 +497,26 @@ function MaintenanceForm({ onCreated }: { onCreated: (w: Window) => void }) {
       ${
         scheduleKind === 'one_off'
           ? html`<div class="form-grid">
-              <div>
-                <label for="mw-starts">${t('startsAt')}</label>
-                <input
-                  id="mw-starts"
-                  type="datetime-local"
-                  value=${startsAt}
-                  onInput=${(e: Event) => setStartsAt(valueOf(e))}
-                  aria-describedby="mw-times-hint"
-                  ...${invalidAttrs(err, 'mw-starts', 'schedule.startsAt')}
-                />
-                <${FieldError} error=${err} id="mw-starts" names=${['schedule.startsAt']} />
-              </div>
-              <div>
-                <label for="mw-ends">${t('endsAt')}</label>
-                <input
-                  id="mw-ends"
-                  type="datetime-local"
-                  value=${endsAt}
-                  onInput=${(e: Event) => setEndsAt(valueOf(e))}
-                  aria-describedby="mw-times-hint"
-                  ...${invalidAttrs(err, 'mw-ends', 'schedule.endsAt', 'startsAt/endsAt')}
-                />
-                <${FieldError}
-                  error=${err}
-                  id="mw-ends"
-                  names=${['schedule.endsAt', 'startsAt/endsAt']}
-                />
-              </div>
+              <${InputField}
+                id="mw-starts"
+                label=${t('startsAt')}
+                names=${['schedule.startsAt']}
+                error=${err}
+                value=${startsAt}
+                onValue=${setStartsAt}
+                type="datetime-local"
+                aria-describedby="mw-times-hint"
+              />
+              <${InputField}
+                id="mw-ends"
+                label=${t('endsAt')}
+                names=${['schedule.endsAt', 'startsAt/endsAt']}
+                error=${err}
+                value=${endsAt}
+                onValue=${setEndsAt}
+                type="datetime-local"
+                aria-describedby="mw-times-hint"
+              />
               <p class="muted small" id="mw-times-hint">${t('timesHint')}</p>
             </div>`
           : html`<fieldset class="checks">
@@ -560,54 +542,39 @@ function MaintenanceForm({ onCreated }: { onCreated: (w: Window) => void }) {
                 <${FieldError} error=${err} id="mw-days" names=${['schedule.daysOfWeek']} />
               </fieldset>
               <div class="form-grid">
-                <div>
-                  <label for="mw-start-time">${t('startTime')}</label>
-                  <input
-                    id="mw-start-time"
-                    type="time"
-                    value=${startTime}
-                    onInput=${(e: Event) => setStartTime(valueOf(e))}
-                    ...${invalidAttrs(err, 'mw-start-time', 'schedule.startTime')}
-                  />
-                  <${FieldError} error=${err} id="mw-start-time" names=${['schedule.startTime']} />
-                </div>
-                <div>
-                  <label for="mw-duration">${t('duration')}</label>
-                  <input
-                    id="mw-duration"
-                    type="number"
-                    min="1"
-                    max="10080"
-                    value=${duration}
-                    aria-describedby="mw-duration-hint"
-                    onInput=${(e: Event) => setDuration(valueOf(e))}
-                    ...${invalidAttrs(err, 'mw-duration', 'schedule.durationMinutes')}
-                  />
-                  <p class="muted small" id="mw-duration-hint">${t('durationHint')}</p>
-                  <${FieldError}
-                    error=${err}
-                    id="mw-duration"
-                    names=${['schedule.durationMinutes']}
-                  />
-                </div>
-                <div>
-                  <label for="mw-timezone">${t('timezone')}</label>
-                  <input
-                    id="mw-timezone"
-                    value=${timezone}
-                    onInput=${(e: Event) => setTimezone(valueOf(e))}
-                    ...${invalidAttrs(err, 'mw-timezone', 'schedule.timezone')}
-                  />
-                  <${FieldError} error=${err} id="mw-timezone" names=${['schedule.timezone']} />
-                </div>
+                <${InputField}
+                  id="mw-start-time"
+                  label=${t('startTime')}
+                  names=${['schedule.startTime']}
+                  error=${err}
+                  value=${startTime}
+                  onValue=${setStartTime}
+                  type="time"
+                />
+                <${InputField}
+                  id="mw-duration"
+                  label=${t('duration')}
+                  hint=${t('durationHint')}
+                  names=${['schedule.durationMinutes']}
+                  error=${err}
+                  value=${duration}
+                  onValue=${setDuration}
+                  type="number"
+                  min="1"
+                  max="10080"
+                  aria-describedby="mw-duration-hint"
+                />
+                <${InputField}
+                  id="mw-timezone"
+                  label=${t('timezone')}
+                  names=${['schedule.timezone']}
+                  error=${err}
+                  value=${timezone}
+                  onValue=${setTimezone}
+                />
               </div>`
       }
-      <${ErrorBox} error=${err} />
-      <p>
-        <button type="submit" class="primary" disabled=${action.busy}>
-          ${action.busy ? tc('saving') : tc('create')}
-        </button>
-      </p>
+      <${FormFooter} error=${err} busy=${action.busy} />
     </form>
   </${Card}>`;
 }

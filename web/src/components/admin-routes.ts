@@ -9,21 +9,28 @@ import { html } from '../lib/html';
 import { messages } from '../lib/i18n';
 import { href } from '../lib/router';
 import { can, useMe } from '../lib/session';
-import { Card, Empty, ErrorBox, Loading } from './ui';
+import { Card, ErrorBox } from './ui';
 import type { Channel } from './admin-channels';
 import {
+  ActionsCell,
+  AdminTable,
   CATEGORIES,
   ConfirmButton,
+  EnabledBadge,
   enumLabel,
   EVENTS,
   FieldError,
+  FormFooter,
   invalidAttrs,
   SEVERITIES,
   tc,
   UnitName,
   UnitPicker,
   useAction,
+  useEditor,
   valueOf,
+  Field,
+  InputField,
 } from './admin-common';
 
 const t = messages({
@@ -96,9 +103,11 @@ export function AdminRoutes() {
   // Routes and channels are a handful per province; the API lists them whole.
   const list = useApi<{ items: Route[] }>('/api/notification-routes');
   const channels = useApi<{ items: Channel[] }>('/api/notification-channels');
-  const [editing, setEditing] = useState<Route | null>(null);
-  const [formKey, setFormKey] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
+  const { editing, setEditing, formKey, resetForm, startEdit } = useEditor<Route>(
+    'route-name',
+    () => setNotice(null),
+  );
   const rowAction = useAction();
   const channelName = (id: string) =>
     channels.data?.items.find((c) => c.id === id)?.name ?? id.slice(0, 8);
@@ -113,12 +122,6 @@ export function AdminRoutes() {
       list.reload();
     }
   };
-  const startEdit = (r: Route | null) => {
-    setEditing(r);
-    setFormKey((k) => k + 1);
-    setNotice(null);
-    requestAnimationFrame(() => document.getElementById('route-name')?.focus());
-  };
 
   const routes = list.data?.items ?? [];
   return html`
@@ -126,65 +129,55 @@ export function AdminRoutes() {
       <p class="muted">${t('intro')}</p>
       <${ErrorBox} error=${list.error ?? channels.error ?? rowAction.error} />
       ${notice && html`<p class="ok" role="status">${notice}</p>`}
-      ${list.loading && !list.data && html`<${Loading} />`}
-      ${list.data && routes.length === 0 && html`<div data-testid="routes-list"><${Empty} /></div>`}
-      ${
-        routes.length > 0 &&
-        html`<div class="table-wrap">
-          <table class="stack" data-testid="routes-list">
-            <thead>
-              <tr>
-                <th scope="col">${tc('name')}</th>
-                <th scope="col">${t('channel')}</th>
-                <th scope="col">${t('unit')}</th>
-                <th scope="col">${t('maxSeverity')}</th>
-                <th scope="col">${t('categories')}</th>
-                <th scope="col">${t('events')}</th>
-                <th scope="col">${t('state')}</th>
-                ${writable && html`<th scope="col">${tc('actions')}</th>`}
-              </tr>
-            </thead>
-            <tbody>
-              ${routes.map(
-                (r) =>
-                  html`<tr key=${r.id} data-route-name=${r.name}>
-                    <td data-label=${tc('name')}><strong>${r.name}</strong></td>
-                    <td data-label=${t('channel')}>${channelName(r.channelId)}</td>
-                    <td data-label=${t('unit')}><${UnitName} id=${r.unitId} /></td>
-                    <td data-label=${t('maxSeverity')}>${t('upTo', { n: r.maxSeverity })}</td>
-                    <td data-label=${t('categories')}>
-                      ${
-                        r.categories?.length
-                          ? r.categories.map((c) => enumLabel('cat', c)).join(', ')
-                          : html`<span class="muted">${t('allCategories')}</span>`
-                      }
-                    </td>
-                    <td data-label=${t('events')}>
-                      ${r.events.map((e) => enumLabel('event', e)).join(', ')}
-                    </td>
-                    <td data-label=${t('state')}>
-                      <span class=${`badge ${r.enabled ? 'state-up' : ''}`}
-                        >${r.enabled ? tc('enabled') : tc('disabled')}</span
-                      >
-                    </td>
-                    ${
-                      writable &&
-                      html`<td data-label=${tc('actions')} class="row-actions">
-                        <button type="button" onClick=${() => startEdit(r)}>${tc('edit')}</button>
-                        <${ConfirmButton}
-                          label=${tc('delete')}
-                          question=${t('deleteQuestion', { name: r.name })}
-                          disabled=${rowAction.busy}
-                          onConfirm=${() => remove(r)}
-                        />
-                      </td>`
-                    }
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`
-      }
+      <${AdminTable}
+        testid="routes-list"
+        loading=${list.loading}
+        loaded=${!!list.data}
+        count=${routes.length}
+        headers=${[
+          tc('name'),
+          t('channel'),
+          t('unit'),
+          t('maxSeverity'),
+          t('categories'),
+          t('events'),
+          t('state'),
+        ]}
+        actions=${writable}
+      >
+        ${routes.map(
+          (r) =>
+            html`<tr key=${r.id} data-route-name=${r.name}>
+              <td data-label=${tc('name')}><strong>${r.name}</strong></td>
+              <td data-label=${t('channel')}>${channelName(r.channelId)}</td>
+              <td data-label=${t('unit')}><${UnitName} id=${r.unitId} /></td>
+              <td data-label=${t('maxSeverity')}>${t('upTo', { n: r.maxSeverity })}</td>
+              <td data-label=${t('categories')}>
+                ${
+                  r.categories?.length
+                    ? r.categories.map((c) => enumLabel('cat', c)).join(', ')
+                    : html`<span class="muted">${t('allCategories')}</span>`
+                }
+              </td>
+              <td data-label=${t('events')}>
+                ${r.events.map((e) => enumLabel('event', e)).join(', ')}
+              </td>
+              <td data-label=${t('state')}><${EnabledBadge} enabled=${r.enabled} /></td>
+              ${
+                writable &&
+                html`<${ActionsCell}>
+                  <button type="button" onClick=${() => startEdit(r)}>${tc('edit')}</button>
+                  <${ConfirmButton}
+                    label=${tc('delete')}
+                    question=${t('deleteQuestion', { name: r.name })}
+                    disabled=${rowAction.busy}
+                    onConfirm=${() => remove(r)}
+                  />
+                </${ActionsCell}>`
+              }
+            </tr>`,
+        )}
+      </${AdminTable}>
     </${Card}>
     ${
       writable &&
@@ -201,7 +194,7 @@ export function AdminRoutes() {
             onSaved=${(r: Route, created: boolean) => {
               setNotice(t(created ? 'created' : 'updated', { name: r.name }));
               setEditing(null);
-              setFormKey((k) => k + 1);
+              resetForm();
               list.reload();
             }}
           />`)
@@ -254,19 +247,23 @@ function RouteForm({
   return html`<${Card} title=${route ? t('editRoute', { name: route.name }) : t('newRoute')}>
     <form data-testid="route-form" onSubmit=${submit} novalidate>
       <div class="form-grid">
-        <div>
-          <label for="route-name">${tc('name')} <span class="muted small">${tc('required')}</span></label>
-          <input
-            id="route-name"
-            maxlength="100"
-            value=${name}
-            onInput=${(e: Event) => setName(valueOf(e))}
-            ...${invalidAttrs(err, 'route-name', 'name')}
-          />
-          <${FieldError} error=${err} id="route-name" names=${['name']} />
-        </div>
-        <div>
-          <label for="route-channel">${t('channel')} <span class="muted small">${tc('required')}</span></label>
+        <${InputField}
+          id="route-name"
+          label=${tc('name')}
+          requiredMark
+          names=${['name']}
+          error=${err}
+          value=${name}
+          onValue=${setName}
+          maxlength="100"
+        />
+        <${Field}
+          id="route-channel"
+          label=${t('channel')}
+          requiredMark
+          names=${['channelId']}
+          error=${err}
+        >
           <select
             id="route-channel"
             value=${channelId}
@@ -278,10 +275,14 @@ function RouteForm({
               (c) => html`<option value=${c.id}>${c.name} (${enumLabel('kind', c.kind)})</option>`,
             )}
           </select>
-          <${FieldError} error=${err} id="route-channel" names=${['channelId']} />
-        </div>
-        <div>
-          <label for="route-severity">${t('maxSeverity')}</label>
+        </${Field}>
+        <${Field}
+          id="route-severity"
+          label=${t('maxSeverity')}
+          hint=${t('severityHint')}
+          names=${['maxSeverity']}
+          error=${err}
+        >
           <select
             id="route-severity"
             value=${String(maxSeverity)}
@@ -296,9 +297,7 @@ function RouteForm({
                 </option>`,
             )}
           </select>
-          <p class="muted small" id="route-severity-hint">${t('severityHint')}</p>
-          <${FieldError} error=${err} id="route-severity" names=${['maxSeverity']} />
-        </div>
+        </${Field}>
         <div>
           <label class="check">
             <input
@@ -356,13 +355,13 @@ function RouteForm({
         )}
         <${FieldError} error=${err} id="route-categories" names=${['categories']} />
       </fieldset>
-      <${ErrorBox} error=${err} />
-      <p class="row-actions">
-        <button type="submit" class="primary" disabled=${action.busy}>
-          ${action.busy ? tc('saving') : route ? tc('save') : tc('create')}
-        </button>
-        ${route && html`<button type="button" onClick=${onCancel}>${tc('cancel')}</button>`}
-      </p>
+      <${FormFooter}
+        error=${err}
+        busy=${action.busy}
+        save=${!!route}
+        onCancel=${route ? onCancel : undefined}
+        row
+      />
     </form>
   </${Card}>`;
 }

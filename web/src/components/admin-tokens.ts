@@ -6,19 +6,22 @@ import { useApi } from '../lib/hooks';
 import { html } from '../lib/html';
 import { messages } from '../lib/i18n';
 import { useMe } from '../lib/session';
-import { Card, Empty, ErrorBox, Loading } from './ui';
+import { Card, ErrorBox } from './ui';
 import {
   ConfirmButton,
   enumLabel,
-  FieldError,
   invalidAttrs,
   OnceSecret,
   Role,
-  tc,
   UnitName,
   UnitPicker,
   useAction,
   valueOf,
+  ActionsCell,
+  AdminTable,
+  FormFooter,
+  Field,
+  InputField,
 } from './admin-common';
 
 const t = messages({
@@ -141,64 +144,58 @@ export function AdminTokens() {
       <p class="muted">${t('intro')}</p>
       <${ErrorBox} error=${list.error ?? rowAction.error} />
       ${notice && html`<p class="ok" role="status">${notice}</p>`}
-      ${list.loading && !list.data && html`<${Loading} />`}
-      ${list.data && tokens.length === 0 && html`<div data-testid="tokens-list"><${Empty} /></div>`}
-      ${
-        tokens.length > 0 &&
-        html`<div class="table-wrap">
-          <table class="stack" data-testid="tokens-list">
-            <thead>
-              <tr>
-                <th scope="col">${t('name')}</th>
-                ${showOwner && html`<th scope="col">${t('owner')}</th>`}
-                <th scope="col">${t('role')}</th>
-                <th scope="col">${t('scope')}</th>
-                <th scope="col">${t('expires')}</th>
-                <th scope="col">${t('lastUsed')}</th>
-                <th scope="col">${t('status')}</th>
-                <th scope="col">${tc('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${tokens.map((tk) => {
-                const state = tokenState(tk);
-                return html`<tr key=${tk.id} data-token-name=${tk.name}>
-                  <td data-label=${t('name')}>
-                    <strong>${tk.name}</strong>
-                    <div class="muted small"><code>${tk.prefix}…</code></div>
-                  </td>
-                  ${showOwner && html`<td data-label=${t('owner')}>${tk.username}</td>`}
-                  <td data-label=${t('role')}>${enumLabel('role', tk.role)}</td>
-                  <td data-label=${t('scope')}><${UnitName} id=${tk.unitId} /></td>
-                  <td data-label=${t('expires')}>
-                    ${tk.expiresAt ? fmtDateTime(tk.expiresAt) : t('never')}
-                  </td>
-                  <td data-label=${t('lastUsed')}>
-                    ${tk.lastUsedAt ? fmtDateTime(tk.lastUsedAt) : t('neverUsed')}
-                  </td>
-                  <td data-label=${t('status')}>
-                    <span class=${`badge ${state === 'valid' ? 'state-up' : 'state-down'}`}
-                      >${t(state)}</span
-                    >
-                  </td>
-                  <td data-label=${tc('actions')} class="row-actions">
-                    ${
-                      state !== 'revoked' &&
-                      html`<${ConfirmButton}
-                        label=${t('revoke')}
-                        question=${t('revokeQuestion', { name: tk.name })}
-                        yes=${t('yesRevoke')}
-                        disabled=${rowAction.busy}
-                        onConfirm=${() => revoke(tk)}
-                      />`
-                    }
-                  </td>
-                </tr>`;
-              })}
-            </tbody>
-          </table>
-        </div>`
-      }
+      <${AdminTable}
+        testid="tokens-list"
+        loading=${list.loading}
+        loaded=${!!list.data}
+        count=${tokens.length}
+        headers=${[
+          t('name'),
+          showOwner && t('owner'),
+          t('role'),
+          t('scope'),
+          t('expires'),
+          t('lastUsed'),
+          t('status'),
+        ]}
+        actions
+      >
+        ${tokens.map((tk) => {
+          const state = tokenState(tk);
+          return html`<tr key=${tk.id} data-token-name=${tk.name}>
+            <td data-label=${t('name')}>
+              <strong>${tk.name}</strong>
+              <div class="muted small"><code>${tk.prefix}…</code></div>
+            </td>
+            ${showOwner && html`<td data-label=${t('owner')}>${tk.username}</td>`}
+            <td data-label=${t('role')}>${enumLabel('role', tk.role)}</td>
+            <td data-label=${t('scope')}><${UnitName} id=${tk.unitId} /></td>
+            <td data-label=${t('expires')}>
+              ${tk.expiresAt ? fmtDateTime(tk.expiresAt) : t('never')}
+            </td>
+            <td data-label=${t('lastUsed')}>
+              ${tk.lastUsedAt ? fmtDateTime(tk.lastUsedAt) : t('neverUsed')}
+            </td>
+            <td data-label=${t('status')}>
+              <span class=${`badge ${state === 'valid' ? 'state-up' : 'state-down'}`}
+                >${t(state)}</span
+              >
+            </td>
+            <${ActionsCell}>
+              ${
+                state !== 'revoked' &&
+                html`<${ConfirmButton}
+                  label=${t('revoke')}
+                  question=${t('revokeQuestion', { name: tk.name })}
+                  yes=${t('yesRevoke')}
+                  disabled=${rowAction.busy}
+                  onConfirm=${() => revoke(tk)}
+                />`
+              }
+            </${ActionsCell}>
+          </tr>`;
+        })}
+      </${AdminTable}>
     </${Card}>
     <${TokenCreate}
       onCreated=${(name: string, token: string) => {
@@ -242,21 +239,19 @@ function TokenCreate({ onCreated }: { onCreated: (name: string, token: string) =
   return html`<${Card} title=${t('newToken')}>
     <form data-testid="token-create" onSubmit=${submit} novalidate>
       <div class="form-grid">
-        <div>
-          <label for="token-name">${t('name')} <span class="muted small">${tc('required')}</span></label>
-          <input
-            id="token-name"
-            required
-            maxlength="100"
-            autocomplete="off"
-            value=${name}
-            onInput=${(e: Event) => setName(valueOf(e))}
-            ...${invalidAttrs(err, 'token-name', 'name')}
-          />
-          <${FieldError} error=${err} id="token-name" names=${['name']} />
-        </div>
-        <div>
-          <label for="token-role">${t('role')}</label>
+        <${InputField}
+          id="token-name"
+          label=${t('name')}
+          requiredMark
+          names=${['name']}
+          error=${err}
+          value=${name}
+          onValue=${setName}
+          required
+          maxlength="100"
+          autocomplete="off"
+        />
+        <${Field} id="token-role" label=${t('role')} names=${['role']} error=${err}>
           <select
             id="token-role"
             value=${role}
@@ -265,21 +260,18 @@ function TokenCreate({ onCreated }: { onCreated: (name: string, token: string) =
           >
             ${TOKEN_ROLES[me.role].map((r) => html`<option value=${r}>${enumLabel('role', r)}</option>`)}
           </select>
-          <${FieldError} error=${err} id="token-role" names=${['role']} />
-        </div>
-        <div>
-          <label for="token-expires">${t('expiresAt')}</label>
-          <input
-            id="token-expires"
-            type="date"
-            value=${expires}
-            onInput=${(e: Event) => setExpires(valueOf(e))}
-            aria-describedby="token-expires-hint"
-            ...${invalidAttrs(err, 'token-expires', 'expiresAt')}
-          />
-          <p class="muted small" id="token-expires-hint">${t('expiresHint')}</p>
-          <${FieldError} error=${err} id="token-expires" names=${['expiresAt']} />
-        </div>
+        </${Field}>
+        <${InputField}
+          id="token-expires"
+          label=${t('expiresAt')}
+          hint=${t('expiresHint')}
+          names=${['expiresAt']}
+          error=${err}
+          value=${expires}
+          onValue=${setExpires}
+          type="date"
+          aria-describedby="token-expires-hint"
+        />
       </div>
       ${
         role !== 'admin' &&
@@ -291,12 +283,7 @@ function TokenCreate({ onCreated }: { onCreated: (name: string, token: string) =
           error=${err}
         />`
       }
-      <${ErrorBox} error=${err} />
-      <p>
-        <button type="submit" class="primary" disabled=${action.busy}>
-          ${action.busy ? tc('saving') : tc('create')}
-        </button>
-      </p>
+      <${FormFooter} error=${err} busy=${action.busy} />
     </form>
   </${Card}>`;
 }

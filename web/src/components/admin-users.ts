@@ -6,7 +6,7 @@ import { useApi } from '../lib/hooks';
 import { html } from '../lib/html';
 import { messages } from '../lib/i18n';
 import { can, useMe } from '../lib/session';
-import { Card, Empty, ErrorBox, Loading } from './ui';
+import { Card, ErrorBox } from './ui';
 import {
   ConfirmButton,
   enumLabel,
@@ -20,6 +20,11 @@ import {
   UnitPicker,
   useAction,
   valueOf,
+  ActionsCell,
+  AdminTable,
+  FormFooter,
+  Field,
+  InputField,
 } from './admin-common';
 
 const t = messages({
@@ -130,98 +135,90 @@ export function AdminUsers() {
     <${Card} title=${t('title')}>
       <${ErrorBox} error=${list.error ?? rowAction.error} />
       ${notice && html`<p class="ok" role="status">${notice}</p>`}
-      ${list.loading && !list.data && html`<${Loading} />`}
-      ${list.data && users.length === 0 && html`<div data-testid="users-list"><${Empty} /></div>`}
-      ${
-        users.length > 0 &&
-        html`<p class="muted small">${t('count', { n: users.length })}</p>
-          <div class="table-wrap">
-            <table class="stack" data-testid="users-list">
-              <thead>
-                <tr>
-                  <th scope="col">${t('username')}</th>
-                  <th scope="col">${t('displayName')}</th>
-                  <th scope="col">${t('role')}</th>
-                  <th scope="col">${t('scope')}</th>
-                  <th scope="col">${t('status')}</th>
-                  <th scope="col">${t('created')}</th>
-                  ${writable && html`<th scope="col">${tc('actions')}</th>`}
-                </tr>
-              </thead>
-              <tbody>
-                ${users.map(
-                  (u) =>
-                    html`<tr key=${u.id} data-username=${u.username}>
-                        <td data-label=${t('username')}>
-                          <strong>${u.username}</strong>
-                          ${u.id === me.userId && html` <span class="muted">${t('you')}</span>`}
-                        </td>
-                        <td data-label=${t('displayName')}>
-                          ${u.displayName || html`<span class="muted">—</span>`}
-                        </td>
-                        <td data-label=${t('role')}>${enumLabel('role', u.role)}</td>
-                        <td data-label=${t('scope')}><${UnitName} id=${u.unitId} /></td>
-                        <td data-label=${t('status')}>
-                          <span class=${`badge ${u.disabled ? 'state-down' : 'state-up'}`}
-                            >${u.disabled ? t('inactive') : t('active')}</span
-                          >
-                          ${
-                            u.lockedUntil &&
-                            new Date(u.lockedUntil) > new Date() &&
-                            html`<div class="small">
-                              ${t('locked', { at: fmtDateTime(u.lockedUntil) })}
-                            </div>`
-                          }
-                        </td>
-                        <td data-label=${t('created')} class="nowrap">
-                          ${fmtDateTime(u.createdAt)}
-                        </td>
-                        ${
-                          writable &&
-                          html`<td data-label=${tc('actions')} class="row-actions">
-                            <button
-                              type="button"
-                              aria-expanded=${editing === u.id}
-                              onClick=${() => setEditing(editing === u.id ? null : u.id)}
-                            >
-                              ${tc('edit')}
-                            </button>
-                            ${
-                              u.id !== me.userId &&
-                              html`<button
-                                type="button"
-                                disabled=${rowAction.busy}
-                                onClick=${() => toggle(u)}
-                              >
-                                ${u.disabled ? t('enable') : t('disable')}
-                              </button>`
-                            }
-                            <${ResetButton} user=${u} onConfirm=${() => reset(u)} />
-                          </td>`
+      <${AdminTable}
+        testid="users-list"
+        loading=${list.loading}
+        loaded=${!!list.data}
+        count=${users.length}
+        headers=${[
+          t('username'),
+          t('displayName'),
+          t('role'),
+          t('scope'),
+          t('status'),
+          t('created'),
+        ]}
+        actions=${writable}
+        before=${html`<p class="muted small">${t('count', { n: users.length })}</p>`}
+      >
+        ${users.map(
+          (u) =>
+            html`<tr key=${u.id} data-username=${u.username}>
+                <td data-label=${t('username')}>
+                  <strong>${u.username}</strong>
+                  ${u.id === me.userId && html` <span class="muted">${t('you')}</span>`}
+                </td>
+                <td data-label=${t('displayName')}>
+                  ${u.displayName || html`<span class="muted">—</span>`}
+                </td>
+                <td data-label=${t('role')}>${enumLabel('role', u.role)}</td>
+                <td data-label=${t('scope')}><${UnitName} id=${u.unitId} /></td>
+                <td data-label=${t('status')}>
+                  <span class=${`badge ${u.disabled ? 'state-down' : 'state-up'}`}
+                    >${u.disabled ? t('inactive') : t('active')}</span
+                  >
+                  ${
+                    u.lockedUntil &&
+                    new Date(u.lockedUntil) > new Date() &&
+                    html`<div class="small">
+                      ${t('locked', { at: fmtDateTime(u.lockedUntil) })}
+                    </div>`
+                  }
+                </td>
+                <td data-label=${t('created')} class="nowrap">${fmtDateTime(u.createdAt)}</td>
+                ${
+                  writable &&
+                  html`<${ActionsCell}>
+                    <button
+                      type="button"
+                      aria-expanded=${editing === u.id}
+                      onClick=${() => setEditing(editing === u.id ? null : u.id)}
+                    >
+                      ${tc('edit')}
+                    </button>
+                    ${
+                      u.id !== me.userId &&
+                      html`<button
+                        type="button"
+                        disabled=${rowAction.busy}
+                        onClick=${() => toggle(u)}
+                      >
+                        ${u.disabled ? t('enable') : t('disable')}
+                      </button>`
+                    }
+                    <${ResetButton} user=${u} onConfirm=${() => reset(u)} />
+                  </${ActionsCell}>`
+                }
+              </tr>
+              ${
+                editing === u.id &&
+                html`<tr class="edit-row">
+                  <td colspan="7">
+                    <${UserEdit}
+                      user=${u}
+                      onDone=${(saved: boolean) => {
+                        setEditing(null);
+                        if (saved) {
+                          setNotice(tc('saved'));
+                          list.reload();
                         }
-                      </tr>
-                      ${
-                        editing === u.id &&
-                        html`<tr class="edit-row">
-                          <td colspan="7">
-                            <${UserEdit}
-                              user=${u}
-                              onDone=${(saved: boolean) => {
-                                setEditing(null);
-                                if (saved) {
-                                  setNotice(tc('saved'));
-                                  list.reload();
-                                }
-                              }}
-                            />
-                          </td>
-                        </tr>`
-                      }`,
-                )}
-              </tbody>
-            </table>
-          </div>`
-      }
+                      }}
+                    />
+                  </td>
+                </tr>`
+              }`,
+        )}
+      </${AdminTable}>
     </${Card}>
     ${
       writable &&
@@ -276,8 +273,13 @@ function UserCreate({ onCreated }: { onCreated: (username: string, password?: st
   return html`<${Card} title=${t('newUser')}>
     <form data-testid="user-create" onSubmit=${submit} novalidate>
       <div class="form-grid">
-        <div>
-          <label for="user-username">${t('username')} <span class="muted small">${tc('required')}</span></label>
+        <${Field}
+          id="user-username"
+          label=${t('username')}
+          requiredMark
+          names=${['username']}
+          error=${err}
+        >
           <input
             id="user-username"
             required
@@ -288,21 +290,17 @@ function UserCreate({ onCreated }: { onCreated: (username: string, password?: st
             ...${invalidAttrs(err, 'user-username', 'username')}
           />
           <p class="muted small">${t('usernameHint')}</p>
-          <${FieldError} error=${err} id="user-username" names=${['username']} />
-        </div>
-        <div>
-          <label for="user-display-name">${t('displayName')}</label>
-          <input
-            id="user-display-name"
-            maxlength="200"
-            value=${displayName}
-            onInput=${(e: Event) => setDisplayName(valueOf(e))}
-            ...${invalidAttrs(err, 'user-display-name', 'displayName')}
-          />
-          <${FieldError} error=${err} id="user-display-name" names=${['displayName']} />
-        </div>
-        <div>
-          <label for="user-role">${t('role')}</label>
+        </${Field}>
+        <${InputField}
+          id="user-display-name"
+          label=${t('displayName')}
+          names=${['displayName']}
+          error=${err}
+          value=${displayName}
+          onValue=${setDisplayName}
+          maxlength="200"
+        />
+        <${Field} id="user-role" label=${t('role')} names=${['role', 'password']} error=${err}>
           <select
             id="user-role"
             value=${role}
@@ -311,8 +309,7 @@ function UserCreate({ onCreated }: { onCreated: (username: string, password?: st
           >
             ${ROLES.map((r) => html`<option value=${r}>${enumLabel('role', r)}</option>`)}
           </select>
-          <${FieldError} error=${err} id="user-role" names=${['role', 'password']} />
-        </div>
+        </${Field}>
       </div>
       ${
         role === 'admin'
@@ -325,12 +322,7 @@ function UserCreate({ onCreated }: { onCreated: (username: string, password?: st
               error=${err}
             />`
       }
-      <${ErrorBox} error=${err} />
-      <p>
-        <button type="submit" class="primary" disabled=${action.busy}>
-          ${action.busy ? tc('saving') : tc('create')}
-        </button>
-      </p>
+      <${FormFooter} error=${err} busy=${action.busy} />
     </form>
   </${Card}>`;
 }
@@ -363,19 +355,16 @@ function UserEdit({ user, onDone }: { user: User; onDone: (saved: boolean) => vo
     aria-label=${t('editUser', { user: user.username })}
   >
     <div class="form-grid">
-      <div>
-        <label for=${`${id}-name`}>${t('displayName')}</label>
-        <input
-          id=${`${id}-name`}
-          maxlength="200"
-          value=${displayName}
-          onInput=${(e: Event) => setDisplayName(valueOf(e))}
-          ...${invalidAttrs(err, `${id}-name`, 'displayName')}
-        />
-        <${FieldError} error=${err} id=${`${id}-name`} names=${['displayName']} />
-      </div>
-      <div>
-        <label for=${`${id}-role`}>${t('role')}</label>
+      <${InputField}
+        id=${`${id}-name`}
+        label=${t('displayName')}
+        names=${['displayName']}
+        error=${err}
+        value=${displayName}
+        onValue=${setDisplayName}
+        maxlength="200"
+      />
+      <${Field} id=${`${id}-role`} label=${t('role')} names=${['role']} error=${err}>
         <select
           id=${`${id}-role`}
           value=${role}
@@ -385,8 +374,7 @@ function UserEdit({ user, onDone }: { user: User; onDone: (saved: boolean) => vo
         >
           ${ROLES.map((r) => html`<option value=${r}>${enumLabel('role', r)}</option>`)}
         </select>
-        <${FieldError} error=${err} id=${`${id}-role`} names=${['role']} />
-      </div>
+      </${Field}>
       <div>
         <label class="check">
           <input
@@ -412,12 +400,6 @@ function UserEdit({ user, onDone }: { user: User; onDone: (saved: boolean) => vo
           />`
     }
     <p class="muted small">${t('sessionsEnd')}</p>
-    <${ErrorBox} error=${err} />
-    <p class="row-actions">
-      <button type="submit" class="primary" disabled=${action.busy}>
-        ${action.busy ? tc('saving') : tc('save')}
-      </button>
-      <button type="button" onClick=${() => onDone(false)}>${tc('cancel')}</button>
-    </p>
+    <${FormFooter} error=${err} busy=${action.busy} save onCancel=${() => onDone(false)} row />
   </form>`;
 }

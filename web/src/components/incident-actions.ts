@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, download } from '../lib/api';
 import { html } from '../lib/html';
@@ -103,15 +104,42 @@ export type ActionSource = 'status' | 'assign' | 'note' | 'reported';
 
 const base = (i: IncidentDetail) => `/api/incidents/${i.id}`;
 
-export function AckButton({
-  incident,
-  act,
-  busy,
-}: {
+interface ActionProps {
   incident: IncidentDetail;
   act: Act;
   busy: boolean;
+}
+interface FormProps extends ActionProps {
+  error: Error | null;
+}
+
+/** Ties a control to its error text (or, without errors, to an optional hint). */
+function errorAttrs(messages: string[] | undefined, errorId: string, hintId?: string) {
+  return {
+    'aria-invalid': messages ? 'true' : undefined,
+    'aria-describedby': messages ? errorId : hintId,
+  };
+}
+
+/** A form's submit button, with any further buttons after it. */
+function SubmitRow({
+  testid,
+  disabled,
+  label,
+  children,
+}: {
+  testid: string;
+  disabled: boolean;
+  label: string;
+  children?: ComponentChildren;
 }) {
+  return html`<div class="inc-actions">
+    <button type="submit" data-testid=${testid} disabled=${disabled}>${label}</button>
+    ${children}
+  </div>`;
+}
+
+export function AckButton({ incident, act, busy }: ActionProps) {
   if (incident.status !== 'open') return null;
   return html`<button
     type="button"
@@ -129,17 +157,7 @@ export function AckButton({
   </button>`;
 }
 
-export function StatusForm({
-  incident,
-  act,
-  busy,
-  error,
-}: {
-  incident: IncidentDetail;
-  act: Act;
-  busy: boolean;
-  error: Error | null;
-}) {
+export function StatusForm({ incident, act, busy, error }: FormProps) {
   const [to, setTo] = useState('');
   const [note, setNote] = useState('');
   const allowed = TRANSITIONS[incident.status] ?? [];
@@ -171,8 +189,7 @@ export function StatusForm({
       id="incident-status-to"
       data-testid="incident-status"
       value=${to}
-      aria-invalid=${problems.status ? 'true' : undefined}
-      aria-describedby=${problems.status ? 'incident-status-error' : undefined}
+      ...${errorAttrs(problems.status, 'incident-status-error')}
       onChange=${(e: Event) => setTo((e.target as HTMLSelectElement).value)}
     >
       <option value="">${t('choose')}</option>
@@ -188,11 +205,11 @@ export function StatusForm({
       value=${note}
       onInput=${(e: Event) => setNote((e.target as HTMLTextAreaElement).value)}
     ></textarea>
-    <div class="inc-actions">
-      <button type="submit" data-testid="incident-status-submit" disabled=${busy || !to}>
-        ${t('statusSubmit')}
-      </button>
-    </div>
+    <${SubmitRow}
+      testid="incident-status-submit"
+      disabled=${busy || !to}
+      label=${t('statusSubmit')}
+    />
   </form>`;
 }
 
@@ -202,17 +219,7 @@ interface UserRow {
   disabled: boolean;
 }
 
-export function AssignForm({
-  incident,
-  act,
-  busy,
-  error,
-}: {
-  incident: IncidentDetail;
-  act: Act;
-  busy: boolean;
-  error: Error | null;
-}) {
+export function AssignForm({ incident, act, busy, error }: FormProps) {
   const me = useMe();
   // Only user managers may list users; everyone else types the name (the API takes any name).
   const users = useApi<{ items: UserRow[] }>(can(me, 'users') ? '/api/users' : null);
@@ -242,8 +249,7 @@ export function AssignForm({
       maxlength="200"
       autocomplete="off"
       value=${who}
-      aria-invalid=${problems.assignee ? 'true' : undefined}
-      aria-describedby=${problems.assignee ? 'incident-assignee-error' : 'incident-assignee-hint'}
+      ...${errorAttrs(problems.assignee, 'incident-assignee-error', 'incident-assignee-hint')}
       onInput=${(e: Event) => setWho((e.target as HTMLInputElement).value)}
     />
     ${
@@ -256,10 +262,11 @@ export function AssignForm({
     }
     <p class="muted small" id="incident-assignee-hint">${t('assignHint')}</p>
     <${FieldError} id="incident-assignee-error" messages=${problems.assignee} />
-    <div class="inc-actions">
-      <button type="submit" data-testid="incident-assign-submit" disabled=${busy || !who.trim()}>
-        ${t('assignSubmit')}
-      </button>
+    <${SubmitRow}
+      testid="incident-assign-submit"
+      disabled=${busy || !who.trim()}
+      label=${t('assignSubmit')}
+    >
       ${
         incident.assignee !== me.username &&
         html`<button
@@ -287,21 +294,11 @@ export function AssignForm({
           ${t('unassign')}
         </button>`
       }
-    </div>
+    </${SubmitRow}>
   </form>`;
 }
 
-export function NoteForm({
-  incident,
-  act,
-  busy,
-  error,
-}: {
-  incident: IncidentDetail;
-  act: Act;
-  busy: boolean;
-  error: Error | null;
-}) {
+export function NoteForm({ incident, act, busy, error }: FormProps) {
   const [text, setText] = useState('');
   const problems = fieldProblems(error);
   const submit = async (e: Event) => {
@@ -324,30 +321,19 @@ export function NoteForm({
       rows="3"
       maxlength="20000"
       value=${text}
-      aria-invalid=${problems.text ? 'true' : undefined}
-      aria-describedby=${problems.text ? 'incident-note-error' : undefined}
+      ...${errorAttrs(problems.text, 'incident-note-error')}
       onInput=${(e: Event) => setText((e.target as HTMLTextAreaElement).value)}
     ></textarea>
     <${FieldError} id="incident-note-error" messages=${problems.text} />
-    <div class="inc-actions">
-      <button type="submit" data-testid="incident-note-submit" disabled=${busy || !text.trim()}>
-        ${t('noteSubmit')}
-      </button>
-    </div>
+    <${SubmitRow}
+      testid="incident-note-submit"
+      disabled=${busy || !text.trim()}
+      label=${t('noteSubmit')}
+    />
   </form>`;
 }
 
-export function ReportedForm({
-  incident,
-  act,
-  busy,
-  error,
-}: {
-  incident: IncidentDetail;
-  act: Act;
-  busy: boolean;
-  error: Error | null;
-}) {
+export function ReportedForm({ incident, act, busy, error }: FormProps) {
   const [at, setAt] = useState(() =>
     toVnLocalInput(incident.reportedAt ? new Date(incident.reportedAt) : new Date()),
   );
@@ -380,8 +366,7 @@ export function ReportedForm({
       id="incident-reported-at"
       type="datetime-local"
       value=${at}
-      aria-invalid=${timeProblems ? 'true' : undefined}
-      aria-describedby=${timeProblems ? 'incident-reported-at-error' : undefined}
+      ...${errorAttrs(timeProblems, 'incident-reported-at-error')}
       onInput=${(e: Event) => setAt((e.target as HTMLInputElement).value)}
     />
     <${FieldError} id="incident-reported-at-error" messages=${timeProblems} />
@@ -390,16 +375,11 @@ export function ReportedForm({
       id="incident-reported-ref"
       maxlength="200"
       value=${reference}
-      aria-invalid=${problems.reference ? 'true' : undefined}
-      aria-describedby=${problems.reference ? 'incident-reported-ref-error' : undefined}
+      ...${errorAttrs(problems.reference, 'incident-reported-ref-error')}
       onInput=${(e: Event) => setReference((e.target as HTMLInputElement).value)}
     />
     <${FieldError} id="incident-reported-ref-error" messages=${problems.reference} />
-    <div class="inc-actions">
-      <button type="submit" data-testid="incident-reported-submit" disabled=${busy}>
-        ${t('reportedSubmit')}
-      </button>
-    </div>
+    <${SubmitRow} testid="incident-reported-submit" disabled=${busy} label=${t('reportedSubmit')} />
   </form>`;
   return html`<section class="card">
     <h2>${t('reported')}</h2>
@@ -415,15 +395,7 @@ export function ReportedForm({
 }
 
 /** Initial or final incident report as a PDF (a GET: anyone who may read incidents). */
-export function ReportDownload({
-  incident,
-  act,
-  busy,
-}: {
-  incident: IncidentDetail;
-  act: Act;
-  busy: boolean;
-}) {
+export function ReportDownload({ incident, act, busy }: ActionProps) {
   const finalAllowed = !isActive(incident.status);
   const [type, setType] = useState<'initial' | 'final'>(finalAllowed ? 'final' : 'initial');
   const [reportLang, setReportLang] = useState<'vi' | 'en'>(lang());

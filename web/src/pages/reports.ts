@@ -326,7 +326,7 @@ function RunsCard({
       await download(`/api/reports/runs/${run.id}/files/${encodeURIComponent(f.name)}`, f.name);
       setDone(t('downloaded', { name: f.name }));
     } catch (err) {
-      setError(err instanceof Error ? err : new ApiError(0, String(err), 'error'));
+      setError(toError(err));
     }
   };
 
@@ -530,44 +530,110 @@ function Checkboxes<T extends string>({
   </fieldset>`;
 }
 
-function PeriodFields({
+/** One day of the period; its hint is the period's, its error its own. */
+function DayField({
+  id,
   prefix,
-  from,
-  to,
-  setFrom,
-  setTo,
+  label,
+  value,
+  onValue,
   problems,
 }: {
+  id: string;
   prefix: string;
-  from: string;
-  to: string;
-  setFrom: (v: string) => void;
-  setTo: (v: string) => void;
-  problems: Record<string, string[]>;
+  label: string;
+  value: string;
+  onValue: (v: string) => void;
+  problems: string[] | undefined;
 }) {
   return html`<div>
-      <label for=${`${prefix}-from`}>${t('from')}</label>
-      <input
-        id=${`${prefix}-from`}
-        type="date"
-        value=${from}
-        aria-invalid=${problems.from ? 'true' : undefined}
-        aria-describedby=${problems.from ? `${prefix}-from-error` : `${prefix}-period-hint`}
-        onInput=${(e: Event) => setFrom((e.target as HTMLInputElement).value)}
-      />
-      <${FieldError} id=${`${prefix}-from-error`} messages=${problems.from} />
-    </div>
+    <label for=${id}>${label}</label>
+    <input
+      id=${id}
+      type="date"
+      value=${value}
+      aria-invalid=${problems ? 'true' : undefined}
+      aria-describedby=${problems ? `${id}-error` : `${prefix}-period-hint`}
+      onInput=${(e: Event) => onValue((e.target as HTMLInputElement).value)}
+    />
+    <${FieldError} id=${`${id}-error`} messages=${problems} />
+  </div>`;
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new ApiError(0, String(err), 'error');
+}
+
+/** What both report forms hold: a period (last month at first), a unit, and a submit state. */
+function usePeriodForm() {
+  const initial = lastMonth();
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
+  const [unit, setUnit] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  /** A submit handler: `reset` clears the previous outcome, `work` does the request. */
+  const submitting = (reset: () => void, work: () => Promise<void>) => async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    reset();
+    try {
+      await work();
+    } catch (err) {
+      setError(toError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { from, setFrom, to, setTo, unit, setUnit, busy, error, submitting };
+}
+type PeriodForm = ReturnType<typeof usePeriodForm>;
+
+/** The period's two days and the unit, as the first fields of a form's toolbar. */
+function PeriodUnitFields({
+  prefix,
+  form,
+  problems,
+  units,
+  complete,
+}: {
+  prefix: string;
+  form: PeriodForm;
+  problems: Record<string, string[]>;
+  units: UnitRef[];
+  complete: boolean;
+}) {
+  const id = `${prefix}-unit`;
+  return html`<${DayField}
+      id=${`${prefix}-from`}
+      prefix=${prefix}
+      label=${t('from')}
+      value=${form.from}
+      onValue=${form.setFrom}
+      problems=${problems.from}
+    />
+    <${DayField}
+      id=${`${prefix}-to`}
+      prefix=${prefix}
+      label=${t('to')}
+      value=${form.to}
+      onValue=${form.setTo}
+      problems=${problems.to}
+    />
     <div>
-      <label for=${`${prefix}-to`}>${t('to')}</label>
-      <input
-        id=${`${prefix}-to`}
-        type="date"
-        value=${to}
-        aria-invalid=${problems.to ? 'true' : undefined}
-        aria-describedby=${problems.to ? `${prefix}-to-error` : `${prefix}-period-hint`}
-        onInput=${(e: Event) => setTo((e.target as HTMLInputElement).value)}
+      <label for=${id}>${t('unit')}</label>
+      <${UnitSelect}
+        id=${id}
+        value=${form.unit}
+        units=${units}
+        complete=${complete}
+        emptyLabel=${t('province')}
+        invalid=${!!problems.unit}
+        describedBy=${problems.unit ? `${id}-error` : undefined}
+        onChange=${form.setUnit}
       />
-      <${FieldError} id=${`${prefix}-to-error`} messages=${problems.to} />
+      <${FieldError} id=${`${id}-error`} messages=${problems.unit} />
     </div>`;
 }
 
@@ -580,37 +646,26 @@ function GenerateForm({
   complete: boolean;
   onGenerated: (run: ReportRun) => void;
 }) {
-  const initial = lastMonth();
-  const [from, setFrom] = useState(initial.from);
-  const [to, setTo] = useState(initial.to);
-  const [unit, setUnit] = useState('');
+  const form = usePeriodForm();
+  const { busy, error } = form;
   const [langs, setLangs] = useState<ReportLang[]>([lang()]);
   const [formats, setFormats] = useState<Format[]>([...FORMATS]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
   const [result, setResult] = useState<ReportRun | null>(null);
   const problems = fieldProblems(error);
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      const body: Record<string, unknown> = { ...periodBody(from, to) };
-      if (unit) body.unit = unit;
+  const submit = form.submitting(
+    () => setResult(null),
+    async () => {
+      const body: Record<string, unknown> = { ...periodBody(form.from, form.to) };
+      if (form.unit) body.unit = form.unit;
       // An empty choice goes as is: the API names `languages` / `formats`.
       body.languages = langs;
       body.formats = formats;
       const run = await api<ReportRun>('/api/reports/runs', { method: 'POST', body });
       setResult(run);
       onGenerated(run);
-    } catch (err) {
-      setError(err instanceof Error ? err : new ApiError(0, String(err), 'error'));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   const status = busy
     ? t('generating')
@@ -621,28 +676,13 @@ function GenerateForm({
     <h2>${t('generate')}</h2>
     <${ErrorBox} error=${error} />
     <div class="toolbar">
-      <${PeriodFields}
+      <${PeriodUnitFields}
         prefix="gen"
-        from=${from}
-        to=${to}
-        setFrom=${setFrom}
-        setTo=${setTo}
+        form=${form}
         problems=${problems}
+        units=${units}
+        complete=${complete}
       />
-      <div>
-        <label for="gen-unit">${t('unit')}</label>
-        <${UnitSelect}
-          id="gen-unit"
-          value=${unit}
-          units=${units}
-          complete=${complete}
-          emptyLabel=${t('province')}
-          invalid=${!!problems.unit}
-          describedBy=${problems.unit ? 'gen-unit-error' : undefined}
-          onChange=${setUnit}
-        />
-        <${FieldError} id="gen-unit-error" messages=${problems.unit} />
-      </div>
     </div>
     <p class="muted small" id="gen-period-hint">${t('periodHint')}</p>
     <div class="toolbar">
@@ -682,70 +722,43 @@ function GenerateForm({
 }
 
 function OnDemandForm({ units, complete }: { units: UnitRef[]; complete: boolean }) {
-  const initial = lastMonth();
-  const [from, setFrom] = useState(initial.from);
-  const [to, setTo] = useState(initial.to);
-  const [unit, setUnit] = useState('');
+  const form = usePeriodForm();
+  const { from, to, busy, error } = form;
   const [format, setFormat] = useState<Format>('pdf');
   const [reportLang, setReportLang] = useState<ReportLang>(lang());
   const [section, setSection] = useState<string>(CSV_SECTIONS[0]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const problems = fieldProblems(error);
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    const period = periodBody(from, to);
-    const name =
-      format === 'csv'
-        ? `compliance-${section}-${from}-${to}.csv`
-        : `compliance-${from}-${to}-${reportLang}.${format}`;
-    try {
+  const submit = form.submitting(
+    () => setDone(null),
+    async () => {
+      const name =
+        format === 'csv'
+          ? `compliance-${section}-${from}-${to}.csv`
+          : `compliance-${from}-${to}-${reportLang}.${format}`;
       await download('/api/reports/compliance', name, {
-        ...period,
-        unit: unit || undefined,
+        ...periodBody(from, to),
+        unit: form.unit || undefined,
         format,
         lang: reportLang,
         section: format === 'csv' ? section : undefined,
       });
       setDone(t('downloaded', { name }));
-    } catch (err) {
-      setError(err instanceof Error ? err : new ApiError(0, String(err), 'error'));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   return html`<form class="card" onSubmit=${submit} novalidate aria-busy=${busy}>
     <h2>${t('onDemandTitle')}</h2>
     <${ErrorBox} error=${error} />
     <div class="toolbar">
-      <${PeriodFields}
+      <${PeriodUnitFields}
         prefix="od"
-        from=${from}
-        to=${to}
-        setFrom=${setFrom}
-        setTo=${setTo}
+        form=${form}
         problems=${problems}
+        units=${units}
+        complete=${complete}
       />
-      <div>
-        <label for="od-unit">${t('unit')}</label>
-        <${UnitSelect}
-          id="od-unit"
-          value=${unit}
-          units=${units}
-          complete=${complete}
-          emptyLabel=${t('province')}
-          invalid=${!!problems.unit}
-          describedBy=${problems.unit ? 'od-unit-error' : undefined}
-          onChange=${setUnit}
-        />
-        <${FieldError} id="od-unit-error" messages=${problems.unit} />
-      </div>
       <div>
         <label for="od-format">${t('format')}</label>
         <select
