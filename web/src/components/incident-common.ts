@@ -3,46 +3,29 @@ import { messages } from '../lib/i18n';
 
 /**
  * Incident types, words and badges shared by the incidents board, the incident page and any
- * page that lists incidents (overview, object detail). Mirrors src/incidents/incident-lifecycle.ts.
+ * page that lists incidents (overview, object detail). The statuses, categories, severities and
+ * transition table are the server's own (bundled from src/incidents), so the two cannot drift.
  */
-export const INCIDENT_STATUSES = [
-  'open',
-  'acknowledged',
-  'investigating',
-  'mitigated',
-  'resolved',
-  'closed',
-] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+import {
+  ACTIVE_STATUSES,
+  INCIDENT_CATEGORIES,
+  INCIDENT_SEVERITIES,
+  INCIDENT_STATUSES,
+  TRANSITIONS,
+  type IncidentCategory,
+  type IncidentSeverity,
+  type IncidentStatus,
+} from '../../../src/incidents/incident-lifecycle';
 
-export const ACTIVE_STATUSES: readonly IncidentStatus[] = [
-  'open',
-  'acknowledged',
-  'investigating',
-  'mitigated',
-];
-
-export const INCIDENT_CATEGORIES = [
-  'outage',
-  'degraded_service',
-  'dnssec_failure',
-  'ipv6_regression',
-  'security_event',
-  'other',
-] as const;
-export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
-
-export const INCIDENT_SEVERITIES = [1, 2, 3, 4] as const;
-export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
-
-/** The API's transition table (it still refuses anything else with a 400 naming status). */
-export const TRANSITIONS: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
-  open: ['acknowledged', 'investigating', 'mitigated', 'resolved'],
-  acknowledged: ['investigating', 'mitigated', 'resolved'],
-  investigating: ['mitigated', 'resolved'],
-  mitigated: ['investigating', 'resolved'],
-  resolved: ['closed', 'open'],
-  closed: [],
+export {
+  ACTIVE_STATUSES,
+  INCIDENT_CATEGORIES,
+  INCIDENT_SEVERITIES,
+  INCIDENT_STATUSES,
+  TRANSITIONS,
+  type IncidentCategory,
+  type IncidentSeverity,
+  type IncidentStatus,
 };
 
 export interface Incident {
